@@ -1,0 +1,119 @@
+package snapshot
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Decode parses a snapshot file's bytes. Errors name the file and the line:column or the
+// JSON path of the problem, on one line.
+func Decode(name string, data []byte) (*Snapshot, error) {
+	var probe struct {
+		SchemaVersion *string `json:"schema_version"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, describeJSONError(data, err))
+	}
+	if probe.SchemaVersion == nil {
+		return nil, fmt.Errorf("%s: $.schema_version: missing (not a scanner snapshot)", name)
+	}
+	if *probe.SchemaVersion != SchemaVersion {
+		return nil, fmt.Errorf("%s: $.schema_version: unsupported version %q (this scanner reads %q)", name, *probe.SchemaVersion, SchemaVersion)
+	}
+	if err := Validate(data); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var s Snapshot
+	if err := dec.Decode(&s); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, describeJSONError(data, err))
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: %s: unexpected data after the snapshot object", name, lineCol(data, dec.InputOffset()))
+	}
+	return &s, nil
+}
+
+// describeJSONError turns encoding/json errors into "line L, column C: …" or "$.path: …".
+func describeJSONError(data []byte, err error) error {
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		return fmt.Errorf("%s: malformed JSON: %s", lineCol(data, syn.Offset), syn.Error())
+	}
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		path := "$"
+		if typ.Field != "" {
+			path += "." + typ.Field
+		}
+		return fmt.Errorf("%s (%s): expected %s, got JSON %s", path, lineCol(data, typ.Offset), typ.Type, typ.Value)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return fmt.Errorf("%s: malformed JSON: unexpected end of input", lineCol(data, int64(len(data))))
+	}
+	return err
+}
+
+// LineCol renders a byte offset as "line L, column C" (1-based).
+func lineCol(data []byte, offset int64) string {
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	if offset < 0 {
+		offset = 0
+	}
+	before := data[:offset]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int(offset) - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return fmt.Sprintf("line %d, column %d", line, col)
+}
+
+// LineCol is exported for importers that report positions the same way.
+func LineCol(data []byte, offset int64) string { return lineCol(data, offset) }
+
+// Encode writes a snapshot as indented JSON.
+func Encode(w io.Writer, s *Snapshot) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(s); err != nil {
+		return fmt.Errorf("encode snapshot: %w", err)
+	}
+	return nil
+}
+
+// jsonPointerToPath turns "/accounts/0/regions" into "$.accounts[0].regions".
+func jsonPointerToPath(ptr string) string {
+	if ptr == "" || ptr == "/" {
+		return "$"
+	}
+	var b strings.Builder
+	b.WriteString("$")
+	for _, tok := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		if isIndex(tok) {
+			b.WriteString("[" + tok + "]")
+		} else if strings.ContainsAny(tok, ". /[]\"") {
+			b.WriteString(fmt.Sprintf("[%q]", tok))
+		} else {
+			b.WriteString("." + tok)
+		}
+	}
+	return b.String()
+}
+
+func isIndex(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
