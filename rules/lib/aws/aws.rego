@@ -99,3 +99,133 @@ gap_reason(account_id, region, operation) := reasons[0] if {
 	])
 	count(reasons) > 0
 }
+
+# The resource id of a log group: its ARN without the trailing ":*". Built from the name so
+# that a missing group and an existing one have the same id.
+log_group_arn(account_id, region, name) := sprintf("arn:aws:logs:%s:%s:log-group:%s", [region, account_id, name])
+
+# The export type that carries a database's audit records: `audit` for Aurora MySQL clusters
+# and RDS MySQL/MariaDB instances, `postgresql` for Aurora PostgreSQL clusters and RDS
+# PostgreSQL instances. Undefined for Aurora Serverless v1 (ignores exports) and for Aurora
+# member instances (the cluster owns the exports).
+cluster_audit_log_type(cluster) := "audit" if {
+	is_aurora_mysql(cluster)
+	not is_serverless_v1(cluster)
+}
+
+cluster_audit_log_type(cluster) := "postgresql" if {
+	is_aurora_postgresql(cluster)
+	not is_serverless_v1(cluster)
+}
+
+instance_audit_log_type(instance) := "audit" if instance.Engine in rds_mysql_engines
+
+instance_audit_log_type(instance) := "postgresql" if instance.Engine == "postgres"
+
+# not_collected_reason explains why a service's data is absent from a region: the recorded
+# collection gap of operation if any, else "<what> was not collected ...".
+not_collected_reason(account_id, region, operation, what) := reason if {
+	reason := gap_reason(account_id, region, operation)
+} else := sprintf("%s was not collected for account %s in %s", [what, account_id, region])
+
+# resource_gap_reason is gap_reason limited to gaps on one resource: the gap's resource is
+# one of names (e.g. a trail's name and ARN), or empty (the whole operation failed).
+resource_gap_reason(account_id, region, operation, names) := reasons[0] if {
+	reasons := sort([sprintf("%s %s failed: %s", [g.service, g.operation, g.error_code]) |
+		some g in object.get(input, "collection_gaps", [])
+		g.account_id == account_id
+		g.region == region
+		g.operation == operation
+		object.get(g, "resource", "") in ({""} | {n | some n in names})
+	])
+	count(reasons) > 0
+}
+
+# --- PostgreSQL and Database Activity Streams helpers ---
+
+# RDS for PostgreSQL: standalone instances and Multi-AZ DB cluster members (never Aurora).
+is_rds_postgresql(instance) if instance.Engine == "postgres"
+
+# Comma-separated list → set of trimmed, lower-cased, non-empty items.
+csv_lower_set(s) := {lower(x) | some x in csv_set(s)}
+
+# pgaudit is in the effective shared_preload_libraries (undefined while unresolved).
+pgaudit_loaded(resource) if "pgaudit" in csv_lower_set(param_value(resource, "shared_preload_libraries"))
+
+# pgAudit session classes (pgaudit.log), lower case.
+pgaudit_classes := {"read", "write", "function", "role", "ddl", "misc", "misc_set"}
+
+# pgaudit.log items in order: {"class", "subtract"}; matching is case-insensitive.
+pgaudit_log_items(value) := [{"class": trim_space(trim_prefix(x, "-")), "subtract": startswith(x, "-")} |
+	some raw in split(lower(value), ",")
+	x := trim_space(raw)
+	x != ""
+]
+
+# Classes pgaudit.log enables, applied in order as pgAudit does: `all` adds every class,
+# `-x` removes x (`-all` removes every class), `none` adds nothing. Unknown names are ignored
+# here (see pgaudit_log_unknown).
+pgaudit_log_classes(value) := {c |
+	items := pgaudit_log_items(value)
+	some c in pgaudit_classes
+	hits := {i | some i, item in items; item.class in {c, "all"}}
+	count(hits) > 0
+	not items[max(hits)].subtract
+}
+
+# Items of pgaudit.log that are not pgAudit class names (PostgreSQL rejects such a value).
+pgaudit_log_unknown(value) := {item.class |
+	some item in pgaudit_log_items(value)
+	not item.class in (pgaudit_classes | {"all", "none"})
+}
+
+# log_connections records authenticated connections: a legacy boolean that is on
+# (1/on/true/yes) or, from PostgreSQL 18, a list including `authentication` or `all`.
+pg_log_connections_authenticated(value) if truthy(value)
+
+pg_log_connections_authenticated(value) if {
+	some item in csv_lower_set(value)
+	item in {"authentication", "all"}
+}
+
+# A Database Activity Stream is configured when it is starting, started or stopping, or
+# stopped but still names its Kinesis stream or KMS key. AWS reports
+# ActivityStreamStatus "stopped" on clusters and instances that never used DAS, so the
+# status alone does not say a stream was configured.
+activity_stream_configured(resource) if lower(resource.ActivityStreamStatus) in {"starting", "started", "stopping"}
+
+activity_stream_configured(resource) if {
+	lower(resource.ActivityStreamStatus) == "stopped"
+	some field in ["ActivityStreamKinesisStreamName", "ActivityStreamKmsKeyId"]
+	object.get(resource, field, "") != ""
+}
+
+# --- RDS option groups (MySQL / MariaDB audit plugin) ---
+
+# Names of the option groups an instance has attached or is attaching: memberships in-sync,
+# applying or pending-apply. pending-removal and the other states do not count. A membership
+# without Status (e.g. from a Terraform plan) is the configured group and counts.
+attached_option_groups(instance) := {m.OptionGroupName |
+	some m in object.get(instance, "OptionGroupMemberships", [])
+	object.get(m, "Status", "in-sync") in {"in-sync", "applying", "pending-apply"}
+}
+
+# default:<engine>-<version> option groups cannot be modified, so they carry no options.
+is_default_option_group(name) if startswith(name, "default:")
+
+# group_option(option_group, name) is the option called name in the group; undefined if absent.
+group_option(option_group, name) := o if {
+	some o in object.get(option_group, "Options", [])
+	o.OptionName == name
+}
+
+# option_setting(option, name) is the setting's Value, else its DefaultValue; undefined when
+# the option lists neither.
+option_setting(option, name) := v if {
+	some s in object.get(option, "OptionSettings", [])
+	s.Name == name
+	v := _setting_value(s)
+}
+
+_setting_value(s) := s.Value if s.Value != ""
+else := s.DefaultValue if s.DefaultValue != ""
