@@ -68,6 +68,7 @@ param_evidence(resource, name) := sprintf("%s unresolved", [name]) if {
 }
 
 _shown(p) := p.value if p.value
+
 else := "<unset>"
 
 _origin(p) := sprintf("%s %s", [p.from, p.group]) if {
@@ -130,15 +131,18 @@ not_collected_reason(account_id, region, operation, what) := reason if {
 
 # resource_gap_reason is gap_reason limited to gaps on one resource: the gap's resource is
 # one of names (e.g. a trail's name and ARN), or empty (the whole operation failed).
+# Indexed by [account, region, operation] so that rules can ask per resource cheaply.
 resource_gap_reason(account_id, region, operation, names) := reasons[0] if {
+	gaps := _gaps_by_operation[[account_id, region, operation]]
 	reasons := sort([sprintf("%s %s failed: %s", [g.service, g.operation, g.error_code]) |
-		some g in object.get(input, "collection_gaps", [])
-		g.account_id == account_id
-		g.region == region
-		g.operation == operation
+		some g in gaps
 		object.get(g, "resource", "") in ({""} | {n | some n in names})
 	])
 	count(reasons) > 0
+}
+
+_gaps_by_operation[[g.account_id, g.region, g.operation]] contains g if {
+	some g in object.get(input, "collection_gaps", [])
 }
 
 # --- PostgreSQL and Database Activity Streams helpers ---
@@ -227,5 +231,8 @@ option_setting(option, name) := v if {
 	v := _setting_value(s)
 }
 
-_setting_value(s) := s.Value if s.Value != ""
-else := s.DefaultValue if s.DefaultValue != ""
+_setting_value(s) := s.Value if {
+	s.Value != ""
+} else := s.DefaultValue if {
+	s.DefaultValue != ""
+}
