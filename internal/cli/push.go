@@ -2,18 +2,151 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/dbaudit/scanner/internal/finding"
+	"github.com/dbaudit/scanner/internal/report"
+	"github.com/dbaudit/scanner/internal/securityhub"
 )
 
-// pushOptions are the Security Hub flags of `scan`.
-type pushOptions struct{}
+// pushOptions are the Security Hub flags of `scan` (and, minus Push, of `push`).
+type pushOptions struct {
+	// Push sends the scan's findings to Security Hub (--push-securityhub).
+	Push bool
+	// IncludePassed also sends PASSED findings (--include-passed).
+	IncludePassed bool
+	// Region is the Security Hub Region (--securityhub-region); empty: each finding's Region.
+	Region string
+	// ProductARN overrides the own-account default product ARN (--product-arn).
+	ProductARN string
+	// NoArchive keeps findings the scope no longer produces (--securityhub-no-archive).
+	NoArchive bool
+	// Rate is the BatchImportFindings request rate (--securityhub-rate, ≤ 10).
+	Rate float64
+}
 
-func addPushFlags(_ *pflag.FlagSet, _ *pushOptions) {}
+// addPushFlags registers the Security Hub flags of `scan`.
+func addPushFlags(fs *pflag.FlagSet, o *pushOptions) {
+	fs.BoolVar(&o.Push, "push-securityhub", false, "send the findings to AWS Security Hub (BatchImportFindings) and resolve the ones this scope no longer produces")
+	addSecurityHubFlags(fs, o)
+}
+
+func addSecurityHubFlags(fs *pflag.FlagSet, o *pushOptions) {
+	fs.BoolVar(&o.IncludePassed, "include-passed", false, "also send PASSED findings to Security Hub (by default only those that resolve an open finding)")
+	fs.StringVar(&o.Region, "securityhub-region", "", "Security Hub Region to send every finding to (default: the Region of each finding)")
+	fs.StringVar(&o.ProductARN, "product-arn", "", "ASFF ProductArn (default: arn:aws:securityhub:<region>:<account>:product/<account>/default)")
+	fs.BoolVar(&o.NoArchive, "securityhub-no-archive", false, "do not archive Security Hub findings of this scope that the scan no longer produces")
+	fs.Float64Var(&o.Rate, "securityhub-rate", securityhub.MaxImportRate, "BatchImportFindings requests per second (at most 10)")
+}
+
+func (o *pushOptions) validate() error {
+	if o.Rate <= 0 || o.Rate > securityhub.MaxImportRate {
+		return fmt.Errorf("--securityhub-rate %g: want a rate in (0, %g]", o.Rate, securityhub.MaxImportRate)
+	}
+	return nil
+}
 
 // pushIfRequested sends the report's findings to Security Hub when the flags ask for it.
-func (a *app) pushIfRequested(_ context.Context, _ *finding.Report, _ *pushOptions) error {
+func (a *app) pushIfRequested(ctx context.Context, r *finding.Report, o *pushOptions) error {
+	if o == nil || !o.Push {
+		return nil
+	}
+	if err := o.validate(); err != nil {
+		return withCode(ExitError, fmt.Errorf("push-securityhub: %w", err))
+	}
+	findings, err := report.BuildASFF(r, report.Options{ProductARN: o.ProductARN, Now: time.Now})
+	if err != nil {
+		return withCode(ExitError, fmt.Errorf("push-securityhub: %w", err))
+	}
+	tool := report.ASFFToolName(r)
+	scope := securityhub.Scope{}
+	for _, rule := range r.Rules {
+		scope.GeneratorIDs = append(scope.GeneratorIDs, report.ASFFGeneratorID(tool, rule.ID))
+	}
+	return a.push(ctx, findings, scope, o)
+}
+
+// pushCommand is `scanner push FILE.asff.json`: push a saved ASFF file.
+func (a *app) pushCommand() *cobra.Command {
+	o := &pushOptions{}
+	cmd := &cobra.Command{
+		Use:   "push FILE.asff.json",
+		Short: "Send a saved ASFF file (scan --format asff) to AWS Security Hub",
+		Long: "push sends the findings of an ASFF file written by `scan --format asff` to AWS Security Hub\n" +
+			"with BatchImportFindings, then resolves the findings of the same scope (account, Region and\n" +
+			"the rules present in the file) that the file no longer contains. Use - for standard input.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.validate(); err != nil {
+				return withCode(ExitError, fmt.Errorf("push: %w", err))
+			}
+			var in io.Reader = a.streams.In
+			if args[0] != "-" {
+				f, err := os.Open(args[0])
+				if err != nil {
+					return withCode(ExitError, fmt.Errorf("push: %w", err))
+				}
+				defer f.Close()
+				in = f
+			}
+			findings, err := securityhub.ReadASFF(in)
+			if err != nil {
+				return withCode(ExitError, fmt.Errorf("push: %s: %w", args[0], err))
+			}
+			if o.ProductARN != "" {
+				for i := range findings {
+					findings[i].ProductArn = o.ProductARN
+				}
+			}
+			// The rule selection is the rules present in the file (Scope with no GeneratorIDs).
+			return a.push(cmd.Context(), findings, securityhub.Scope{}, o)
+		},
+	}
+	addSecurityHubFlags(cmd.Flags(), o)
+	return cmd
+}
+
+// push delivers findings and prints a summary and every undelivered finding to stderr.
+func (a *app) push(ctx context.Context, findings []report.ASFFFinding, scope securityhub.Scope, o *pushOptions) error {
+	var loadOpts []func(*config.LoadOptions) error
+	if o.Region != "" {
+		loadOpts = append(loadOpts, config.WithRegion(o.Region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	if err != nil {
+		return withCode(ExitError, fmt.Errorf("securityhub: load AWS config: %w", err))
+	}
+	p := securityhub.New(securityhub.NewClientFactory(cfg), securityhub.Options{
+		Region: o.Region, IncludePassed: o.IncludePassed, NoArchive: o.NoArchive, Rate: o.Rate,
+	})
+	res, err := p.Push(ctx, findings, scope)
+	if res != nil {
+		fmt.Fprintf(a.streams.Err, "securityhub: %d imported, %d resolved, %d archived, %d passed not sent; %d requests (%d throttled)",
+			res.Imported, res.Resolved, res.Archived, res.SkippedPassed, res.Requests, res.Throttled)
+		if len(res.Failed) > 0 {
+			fmt.Fprintf(a.streams.Err, "; %d NOT DELIVERED", len(res.Failed))
+		}
+		fmt.Fprintln(a.streams.Err)
+		failed := append([]securityhub.Failure(nil), res.Failed...)
+		sort.SliceStable(failed, func(i, j int) bool { return failed[i].ID < failed[j].ID })
+		for _, f := range failed {
+			fmt.Fprintf(a.streams.Err, "securityhub: not delivered: %s (%s): %s: %s\n", f.ID, f.Region, f.Code, oneLine(f.Message))
+		}
+	}
+	if err != nil {
+		if errors.Is(err, securityhub.ErrUndelivered) {
+			return withCode(ExitError, err)
+		}
+		return withCode(ExitError, fmt.Errorf("securityhub: %w", err))
+	}
 	return nil
 }

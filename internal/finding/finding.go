@@ -92,6 +92,8 @@ type Rule struct {
 	Package string `json:"package"`
 	// File is the rule's source file inside the rule set.
 	File string `json:"file"`
+	// Parameters are the rule parameters (rules.lib.params) the rule reads.
+	Parameters []string `json:"parameters,omitempty"`
 }
 
 // SecurityHubControls returns the rule's Security Hub control ids (may be empty).
@@ -159,6 +161,57 @@ type Report struct {
 	Rules    []*Rule   `json:"-"`
 	Findings []Finding `json:"findings"`
 	Gaps     []Gap     `json:"collection_gaps,omitempty"`
+	// Compliance summarises the findings per control of the frameworks selected with
+	// --framework (empty without it).
+	Compliance []FrameworkSummary `json:"compliance,omitempty"`
+	// StaleWaivers are waivers that matched no failing finding of an evaluated rule.
+	StaleWaivers []StaleWaiver `json:"stale_waivers,omitempty"`
+}
+
+// Control statuses of a compliance summary: FAIL if any finding failed, else NOT_EVALUATED
+// if any could not be evaluated, else WAIVED if any failure was waived, else PASS; NO_DATA
+// when no resource was in scope.
+const (
+	ControlFail         = "FAIL"
+	ControlNotEvaluated = "NOT_EVALUATED"
+	ControlWaived       = "WAIVED"
+	ControlPass         = "PASS"
+	ControlNoData       = "NO_DATA"
+)
+
+// FrameworkSummary is one framework's controls with finding counts.
+type FrameworkSummary struct {
+	// Framework is the metadata key, e.g. aws-securityhub or cis-aws-foundations-v1.4.0.
+	Framework string           `json:"framework"`
+	Name      string           `json:"name"`
+	Controls  []ControlSummary `json:"controls"`
+}
+
+// ControlSummary counts the findings of the rules mapped to one framework control.
+type ControlSummary struct {
+	ID           string   `json:"id"`
+	Status       string   `json:"status"`
+	Rules        []string `json:"rules"`
+	Pass         int      `json:"pass"`
+	Fail         int      `json:"fail"`
+	NotEvaluated int      `json:"not_evaluated"`
+	Waived       int      `json:"waived"`
+}
+
+// StaleWaiver is a waiver that matched nothing, so it can be removed (or is mistyped).
+type StaleWaiver struct {
+	Rule     string `json:"rule"`
+	Resource string `json:"resource"`
+	Account  string `json:"account_id,omitempty"`
+	Region   string `json:"region,omitempty"`
+	Reason   string `json:"reason"`
+	Owner    string `json:"owner,omitempty"`
+	Expires  string `json:"expires,omitempty"`
+	Expired  bool   `json:"expired,omitempty"`
+	// Source is where the waiver is defined, e.g. scanner.yaml:14.
+	Source string `json:"source,omitempty"`
+	// Why says what did not match.
+	Why string `json:"why"`
 }
 
 // Rule returns the rule with the given id, or nil.

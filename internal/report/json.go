@@ -23,6 +23,10 @@ type jsonReport struct {
 	Findings      []jsonFinding   `json:"findings"`
 	Gaps          []finding.Gap   `json:"collection_gaps"`
 	Rules         []*finding.Rule `json:"rules"`
+	// Compliance is the per-control summary of the frameworks selected with --framework.
+	Compliance []finding.FrameworkSummary `json:"compliance,omitempty"`
+	// StaleWaivers are waivers that matched no failing finding.
+	StaleWaivers []finding.StaleWaiver `json:"stale_waivers,omitempty"`
 }
 
 type jsonSummary struct {
@@ -56,9 +60,11 @@ func (jsonReporter) Write(_ context.Context, w io.Writer, r *finding.Report) err
 			Waived:       counts[finding.StatusWaived],
 			Gaps:         len(r.Gaps),
 		},
-		Findings: make([]jsonFinding, 0, len(r.Findings)),
-		Gaps:     r.Gaps,
-		Rules:    r.Rules,
+		Findings:     make([]jsonFinding, 0, len(r.Findings)),
+		Gaps:         r.Gaps,
+		Rules:        r.Rules,
+		Compliance:   r.Compliance,
+		StaleWaivers: r.StaleWaivers,
 	}
 	if out.Gaps == nil {
 		out.Gaps = []finding.Gap{}

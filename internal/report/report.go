@@ -34,8 +34,13 @@ type constructor func(Options) Reporter
 // registry is built per call, so the package keeps no mutable state.
 func registry() map[string]constructor {
 	return map[string]constructor{
-		"table": func(o Options) Reporter { return tableReporter{color: o.Color} },
-		"json":  func(Options) Reporter { return jsonReporter{} },
+		"table":    func(o Options) Reporter { return tableReporter{color: o.Color} },
+		"json":     func(Options) Reporter { return jsonReporter{} },
+		"sarif":    func(o Options) Reporter { return sarifReporter{opts: o} },
+		"asff":     func(o Options) Reporter { return asffReporter{opts: o} },
+		"junit":    func(Options) Reporter { return junitReporter{} },
+		"markdown": func(Options) Reporter { return markdownReporter{} },
+		"csv":      func(Options) Reporter { return csvReporter{} },
 	}
 }
 

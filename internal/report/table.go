@@ -100,6 +100,9 @@ func (t tableReporter) Write(_ context.Context, w io.Writer, r *finding.Report) 
 			return fmt.Errorf("write table: %w", err)
 		}
 	}
+	if err := t.writePolicySections(w, r); err != nil {
+		return fmt.Errorf("write table: %w", err)
+	}
 	_, err := fmt.Fprintln(w, Summary(r))
 	if err != nil {
 		return fmt.Errorf("write table: %w", err)
@@ -117,6 +120,9 @@ func Summary(r *finding.Report) string {
 	}
 	if len(r.Gaps) > 0 {
 		s += fmt.Sprintf("; %d collection gaps", len(r.Gaps))
+	}
+	if len(r.StaleWaivers) > 0 {
+		s += fmt.Sprintf("; %d stale waivers", len(r.StaleWaivers))
 	}
 	return s
 }
@@ -142,8 +148,74 @@ func detail(f finding.Finding) string {
 	case finding.StatusWaived:
 		return "waived: " + f.Reason
 	}
+	msg := f.Message
 	if f.Evidence != "" {
-		return f.Message + " [" + f.Evidence + "]"
+		msg += " [" + f.Evidence + "]"
 	}
-	return f.Message
+	if f.Waiver != nil && f.Waiver.Expired {
+		msg += " (waiver expired on " + f.Waiver.Expires + ")"
+	}
+	return msg
+}
+
+// writePolicySections renders the per-framework compliance summary and the stale waivers.
+func (t tableReporter) writePolicySections(w io.Writer, r *finding.Report) error {
+	newTable := func() *tablewriter.Table {
+		return tablewriter.NewTable(w,
+			tablewriter.WithHeaderAutoFormat(tw.Off),
+			tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
+			tablewriter.WithRowAutoWrap(tw.WrapNone),
+		)
+	}
+	for _, fw := range r.Compliance {
+		if _, err := fmt.Fprintf(w, "%s (%d controls)\n", t.paint(ansiBold, "COMPLIANCE "+fw.Name), len(fw.Controls)); err != nil {
+			return err
+		}
+		tbl := newTable()
+		tbl.Header("Control", "Status", "Pass", "Fail", "Not evaluated", "Waived", "Rules")
+		for _, c := range fw.Controls {
+			if err := tbl.Append(c.ID, t.controlStatus(c.Status), fmt.Sprint(c.Pass), fmt.Sprint(c.Fail), fmt.Sprint(c.NotEvaluated), fmt.Sprint(c.Waived), strings.Join(c.Rules, ",")); err != nil {
+				return err
+			}
+		}
+		if err := tbl.Render(); err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintln(w); err != nil {
+			return err
+		}
+	}
+	if len(r.StaleWaivers) > 0 {
+		if _, err := fmt.Fprintf(w, "%s (%d)\n", t.paint(ansiBold, "STALE WAIVERS"), len(r.StaleWaivers)); err != nil {
+			return err
+		}
+		tbl := newTable()
+		tbl.Header("Rule", "Resource", "Account", "Region", "Expires", "Defined at", "Why")
+		for _, sw := range r.StaleWaivers {
+			expires := sw.Expires
+			if sw.Expired {
+				expires += " (expired)"
+			}
+			if err := tbl.Append(sw.Rule, sw.Resource, sw.Account, sw.Region, expires, sw.Source, sw.Why); err != nil {
+				return err
+			}
+		}
+		if err := tbl.Render(); err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintln(w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t tableReporter) controlStatus(s string) string {
+	switch s {
+	case finding.ControlFail:
+		return t.paint(ansiRed+ansiBold, s)
+	case finding.ControlPass:
+		return t.paint(ansiGreen, s)
+	}
+	return t.paint(ansiYel, s)
 }
