@@ -12,18 +12,22 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dbaudit/scanner/internal/engine"
-	"github.com/dbaudit/scanner/rules"
 )
 
 func (a *app) rulesCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "rules", Short: "List, test and document rules"}
 	var format string
+	var src policyOptions
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List the rules with their severity and compliance mappings",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			eng, err := engine.New(cmd.Context(), engine.WithSource(engine.Source{FS: rules.FS}))
+			sources, err := ruleSources(&src)
+			if err != nil {
+				return withCode(ExitError, err)
+			}
+			eng, err := engine.New(cmd.Context(), sourceOptions(sources)...)
 			if err != nil {
 				return withCode(ExitError, fmt.Errorf("load rules: %w", err))
 			}
@@ -64,6 +68,8 @@ func (a *app) rulesCommand() *cobra.Command {
 		},
 	}
 	list.Flags().StringVarP(&format, "format", "f", "table", "table or json")
-	cmd.AddCommand(list)
+	list.Flags().StringArrayVar(&src.rulesDirs, "rules", nil, "also list the custom rules in `DIR`; repeatable")
+	list.Flags().BoolVar(&src.noBuiltin, "no-builtin", false, "leave the built-in rules out")
+	cmd.AddCommand(list, a.rulesTestCommand(), a.rulesDocCommand())
 	return cmd
 }

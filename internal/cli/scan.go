@@ -8,16 +8,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	scanner "github.com/dbaudit/scanner"
-	"github.com/dbaudit/scanner/internal/engine"
 	"github.com/dbaudit/scanner/internal/finding"
 	"github.com/dbaudit/scanner/internal/input"
 	"github.com/dbaudit/scanner/internal/report"
 	"github.com/dbaudit/scanner/internal/snapshot"
-	"github.com/dbaudit/scanner/rules"
 )
 
 type scanOptions struct {
@@ -29,6 +28,7 @@ type scanOptions struct {
 	input   input.Options
 	collect collectOptions
 	push    pushOptions
+	policy  policyOptions
 }
 
 func (a *app) scanCommand() *cobra.Command {
@@ -44,17 +44,19 @@ With --demo, scan the embedded demo account. With neither, collect from AWS and 
 Exit codes: 0 nothing failing at or above --fail-on, 1 failing findings, 2 usage/input/runtime
 error, 3 nothing failing but the scan is incomplete (collection gaps).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.policy.failOnSet = cmd.Flags().Changed("fail-on")
 			return a.runScan(cmd.Context(), o, args)
 		},
 	}
 	f := cmd.Flags()
 	f.StringArrayVarP(&o.formats, "format", "f", []string{"table"}, "output format: "+strings.Join(report.Formats(), ", ")+"; repeat as FORMAT=FILE to write several")
 	f.StringVarP(&o.output, "output", "o", "", "write the (single) output format to FILE instead of stdout")
-	f.StringVar(&o.failOn, "fail-on", "low", "lowest severity of a failing finding that makes the exit code 1 (critical, high, medium, low, informational)")
+	f.StringVar(&o.failOn, "fail-on", "low", "lowest severity of a failing finding that makes the exit code 1 (critical, high, medium, low, informational); overrides the config's fail_on")
 	f.BoolVar(&o.demo, "demo", false, "scan the embedded demo account snapshot")
 	f.BoolVar(&o.noColor, "no-color", false, "never colour the table output")
 	f.StringVar(&o.input.Region, "region", "", "region for inputs that do not name one")
 	f.StringVar(&o.input.Account, "account", "", "account id for inputs that do not name one")
+	addPolicyFlags(f, &o.policy)
 	addCollectFlags(f, &o.collect)
 	addPushFlags(f, &o.push)
 	return cmd
@@ -103,9 +105,13 @@ func parseOutputs(formats []string, single string) ([]output, error) {
 }
 
 func (a *app) runScan(ctx context.Context, o *scanOptions, args []string) error {
-	failOn, err := finding.ParseSeverity(o.failOn)
+	pol, err := loadPolicy(&o.policy)
 	if err != nil {
-		return withCode(ExitError, fmt.Errorf("--fail-on: %w", err))
+		return err
+	}
+	failOn, err := pol.failOn(o.failOn, o.policy.failOnSet)
+	if err != nil {
+		return err
 	}
 	outs, err := parseOutputs(o.formats, o.output)
 	if err != nil {
@@ -114,6 +120,12 @@ func (a *app) runScan(ctx context.Context, o *scanOptions, args []string) error 
 	if o.demo && len(args) > 0 {
 		return withCode(ExitError, errors.New("--demo takes no PATH arguments"))
 	}
+	// Load the rules before the snapshot, so a rule or config error never waits for a
+	// live collection.
+	eng, err := pol.newEngine(ctx, &o.policy)
+	if err != nil {
+		return err
+	}
 
 	snap, inputs, err := a.loadSnapshot(ctx, o, args)
 	if err != nil {
@@ -121,15 +133,12 @@ func (a *app) runScan(ctx context.Context, o *scanOptions, args []string) error 
 	}
 	snapshot.Resolve(snap)
 
-	eng, err := engine.New(ctx, engine.WithSource(engine.Source{FS: rules.FS}))
-	if err != nil {
-		return withCode(ExitError, fmt.Errorf("load rules: %w", err))
-	}
 	findings, err := eng.Evaluate(ctx, snap)
 	if err != nil {
 		return withCode(ExitError, err)
 	}
 	rep := buildReport(snap, eng.SelectedRules(), findings, inputs)
+	pol.apply(rep, eng, time.Now())
 
 	if err := a.writeOutputs(ctx, outs, rep, o); err != nil {
 		return withCode(ExitError, err)

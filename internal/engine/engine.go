@@ -40,6 +40,7 @@ type Source struct {
 type config struct {
 	sources    []Source
 	parameters map[string]any
+	severities map[string]finding.Severity
 	selector   func(*finding.Rule) bool
 	sandbox    bool
 	printTo    io.Writer
@@ -53,6 +54,13 @@ func WithSource(s Source) Option { return func(c *config) { c.sources = append(c
 
 // WithParameters overrides rule parameters (keys of rules.lib.params.defaults).
 func WithParameters(p map[string]any) Option { return func(c *config) { c.parameters = p } }
+
+// WithSeverityOverrides replaces the METADATA severity of the rules it names (by id). The
+// overrides apply before the rule selector runs, so selecting by severity sees them.
+// Ids that name no rule are ignored; callers validate them against Rules.
+func WithSeverityOverrides(m map[string]finding.Severity) Option {
+	return func(c *config) { c.severities = m }
+}
 
 // WithRuleSelector keeps only the rules the function accepts; they are filtered before any
 // query is prepared.
@@ -97,6 +105,9 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 			return nil, err
 		}
 		for _, n := range names {
+			if _, dup := modules[n]; dup {
+				return nil, fmt.Errorf("load rules %s: the file name is used by two rule sets", n)
+			}
 			modules[n] = mods[n]
 			order = append(order, n)
 		}
@@ -126,9 +137,14 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 	params := map[string]any{}
-	for k, v := range cfg.parameters {
-		if _, ok := defaults[k]; !ok {
-			return nil, fmt.Errorf("rule parameters: unknown parameter %q (known: %s)", k, strings.Join(sortedKeys(defaults), ", "))
+	for _, k := range sortedKeys(cfg.parameters) {
+		v := cfg.parameters[k]
+		def, ok := defaults[k]
+		if !ok {
+			return nil, &ParameterError{Name: k, Problem: fmt.Sprintf("unknown parameter %q (known: %s)", k, strings.Join(sortedKeys(defaults), ", "))}
+		}
+		if problem := checkParameterType(v, def); problem != "" {
+			return nil, &ParameterError{Name: k, Problem: fmt.Sprintf("parameter %q %s", k, problem)}
 		}
 		params[k] = v
 	}
@@ -153,20 +169,24 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 			continue
 		}
 		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
-		rule, err := ruleFromAnnotations(name, pkg, ann)
+		rule, err := ruleFromAnnotations(name, pkg, ann, m.Package.Location)
 		if err != nil {
 			return nil, err
 		}
 		if prev, dup := seen[rule.ID]; dup {
-			return nil, fmt.Errorf("%s: METADATA: custom.id %s is already used by %s", name, rule.ID, prev)
+			return nil, fmt.Errorf("%s: METADATA: custom.id %s is already used by %s", at(name, ann.Location), rule.ID, prev)
 		}
 		seen[rule.ID] = name
 		defined := definedRules(m)
 		for _, required := range []string{ruleDeny, ruleApplicable} {
 			if !defined[required] {
-				return nil, fmt.Errorf("%s: rule %s must define %q (a set of objects)", name, rule.ID, required)
+				return nil, fmt.Errorf("%s: rule %s must define %q (a set of objects)", at(name, m.Package.Location), rule.ID, required)
 			}
 		}
+		if sev, ok := cfg.severities[rule.ID]; ok {
+			rule.Severity = sev
+		}
+		rule.Parameters = parametersRead(compiler.Modules[name])
 		e.catalogue = append(e.catalogue, rule)
 		if cfg.selector != nil && !cfg.selector(rule) {
 			continue

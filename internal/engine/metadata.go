@@ -18,12 +18,18 @@ var (
 
 // ruleFromAnnotations turns a package's METADATA block into a Rule, with errors that name
 // the file and the field.
-func ruleFromAnnotations(file string, pkg string, a *ast.Annotations) (*finding.Rule, error) {
+// Errors carry the line of the METADATA block (or of the package line when the block is
+// missing), e.g. "my-rules/x.rego:1: METADATA: custom.severity is required".
+func ruleFromAnnotations(file string, pkg string, a *ast.Annotations, pkgLoc *ast.Location) (*finding.Rule, error) {
+	where := at(file, pkgLoc)
+	if a != nil {
+		where = at(file, a.Location)
+	}
 	fail := func(format string, args ...any) error {
-		return fmt.Errorf("%s: METADATA: %s", file, fmt.Sprintf(format, args...))
+		return fmt.Errorf("%s: METADATA: %s", where, fmt.Sprintf(format, args...))
 	}
 	if a == nil {
-		return nil, fail("missing package METADATA block (scope: package)")
+		return nil, fail("missing package METADATA block (a # METADATA comment block right above the package line, with title, description and custom.id, severity, service, resource_type, remediation)")
 	}
 	if strings.TrimSpace(a.Title) == "" {
 		return nil, fail("title is required")

@@ -163,7 +163,7 @@ type Report struct {
 	Gaps     []Gap     `json:"collection_gaps,omitempty"`
 	// Compliance summarises the findings per control of the frameworks selected with
 	// --framework (empty without it).
-	Compliance []FrameworkSummary `json:"compliance,omitempty"`
+	Compliance []FrameworkSummary `json:"compliance_summary,omitempty"`
 	// StaleWaivers are waivers that matched no failing finding of an evaluated rule.
 	StaleWaivers []StaleWaiver `json:"stale_waivers,omitempty"`
 }

@@ -24,7 +24,7 @@ type jsonReport struct {
 	Gaps          []finding.Gap   `json:"collection_gaps"`
 	Rules         []*finding.Rule `json:"rules"`
 	// Compliance is the per-control summary of the frameworks selected with --framework.
-	Compliance []finding.FrameworkSummary `json:"compliance,omitempty"`
+	Compliance []finding.FrameworkSummary `json:"compliance_summary,omitempty"`
 	// StaleWaivers are waivers that matched no failing finding.
 	StaleWaivers []finding.StaleWaiver `json:"stale_waivers,omitempty"`
 }
