@@ -30,6 +30,9 @@
 #     aws-securityhub: ["CloudTrail.1"]
 #     cis-aws-foundations-v1.2.0: ["2.1"]
 #     cis-aws-foundations-v1.4.0: ["3.1"]
+#     nist-800-53-r5: ["AC-2(4)", "AC-4(26)", "AC-6(9)", "AU-10", "AU-12", "AU-2", "AU-3", "AU-6(3)", "AU-6(4)", "CA-7", "SC-7(9)", "SI-3(8)", "SI-4(20)", "SI-7(8)", "AU-14(1)", "SA-8(22)"]
+#     cis-aws-foundations-v3.0.0: ["3.1"]
+#     cis-aws-foundations-v5.0.0: ["3.1"]
 package rules.aws.cloudtrail.multi_region_trail
 
 import data.rules.lib.aws

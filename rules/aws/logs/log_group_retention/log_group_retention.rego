@@ -24,6 +24,7 @@
 #     terraform: 'aws_cloudwatch_log_group: retention_in_days = 365 (0 = never expire), log_group_class = "STANDARD"'
 #   frameworks:
 #     aws-securityhub: ["CloudWatch.16"]
+#     nist-800-53-r5: ["AU-10", "AU-11", "AU-6(3)", "AU-6(4)", "CA-7", "SI-12"]
 package rules.aws.logs.log_group_retention
 
 import data.rules.lib.aws

@@ -20,6 +20,7 @@
 #     terraform: 'aws_rds_cluster: enabled_cloudwatch_logs_exports = ["postgresql"]'
 #   frameworks:
 #     aws-securityhub: ["RDS.37"]
+#     pci-dss-v4.0.1: ["10.4.2"]
 package rules.aws.rds.aurora_postgresql_log_export
 
 import data.rules.lib.aws

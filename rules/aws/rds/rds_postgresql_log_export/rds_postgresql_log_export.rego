@@ -21,6 +21,7 @@
 #     terraform: 'aws_db_instance: enabled_cloudwatch_logs_exports = ["postgresql", "upgrade"]'
 #   frameworks:
 #     aws-securityhub: ["RDS.36"]
+#     pci-dss-v4.0.1: ["10.4.2"]
 package rules.aws.rds.rds_postgresql_log_export
 
 import data.rules.lib.aws
