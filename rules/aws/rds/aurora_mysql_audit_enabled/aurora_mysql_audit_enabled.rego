@@ -21,6 +21,7 @@
 #     terraform: 'aws_rds_cluster_parameter_group: parameter { name = "server_audit_logging" value = "1" } and parameter { name = "server_audit_events" value = "CONNECT,QUERY" }'
 #   frameworks:
 #     aws-securityhub: ["RDS.45"]
+#     nist-800-53-r5: ["AC-2(4)", "AC-4(26)", "AC-6(9)", "AU-10", "AU-12", "AU-2", "AU-3", "AU-6(3)", "AU-6(4)", "CA-7", "SC-7(9)", "SI-3(8)", "SI-4(20)", "SI-7(8)"]
 package rules.aws.rds.aurora_mysql_audit_enabled
 
 import data.rules.lib.aws

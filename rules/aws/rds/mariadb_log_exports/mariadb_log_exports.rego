@@ -4,7 +4,7 @@
 #   As Security Hub RDS.42, an RDS for MariaDB instance must publish each log type in the
 #   parameter mariadb_log_types (default audit and error; the control allows audit, error,
 #   general and slowquery). The audit export carries records only with the
-#   MARIADB_AUDIT_PLUGIN option (DBAUDIT-RDS-022, DBAUDIT-RDS-023).
+#   MARIADB_AUDIT_PLUGIN option (DBAUDIT-RDS-022, DBAUDIT-RDS-024).
 # scope: package
 # related_resources:
 #   - https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-42
@@ -20,6 +20,7 @@
 #     terraform: 'aws_db_instance: enabled_cloudwatch_logs_exports = ["audit", "error"]'
 #   frameworks:
 #     aws-securityhub: ["RDS.42"]
+#     nist-800-53-r5: ["AC-2(4)", "AC-4(26)", "AC-6(9)", "AU-10", "AU-12", "AU-2", "AU-3", "AU-6(3)", "AU-6(4)", "CA-7", "SC-7(9)", "SI-3(8)", "SI-4(20)", "SI-7(8)", "SC-7(10)"]
 package rules.aws.rds.mariadb_log_exports
 
 import data.rules.lib.aws

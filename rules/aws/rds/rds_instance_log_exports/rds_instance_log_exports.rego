@@ -25,6 +25,8 @@
 #     terraform: 'aws_db_instance: enabled_cloudwatch_logs_exports = ["audit", "error", "general", "slowquery"]'
 #   frameworks:
 #     aws-securityhub: ["RDS.9"]
+#     nist-800-53-r5: ["AC-2(4)", "AC-4(26)", "AC-6(9)", "AU-10", "AU-12", "AU-2", "AU-3", "AU-6(3)", "AU-6(4)", "CA-7", "SC-7(9)", "SI-3(8)", "SI-4(20)", "SI-7(8)", "SC-7(10)"]
+#     pci-dss-v4.0.1: ["10.2.1"]
 package rules.aws.rds.rds_instance_log_exports
 
 import data.rules.lib.aws
