@@ -29,8 +29,9 @@ func resolveRDS(s *Snapshot, account string, r *Region) {
 	clusterParams := map[string]map[string]EffectiveParameter{}
 	for i := range rds.DBClusters {
 		c := &rds.DBClusters[i]
-		eff := make(map[string]EffectiveParameter, len(AuditParameters))
-		for _, name := range AuditParameters {
+		names := ParametersForEngine(c.Engine)
+		eff := make(map[string]EffectiveParameter, len(names))
+		for _, name := range names {
 			eff[name] = clusterParameter(s, account, r.Region, rds, c.DBClusterParameterGroup, name)
 		}
 		c.Derived = withEffective(c.Derived, eff)
@@ -42,9 +43,10 @@ func resolveRDS(s *Snapshot, account string, r *Region) {
 		if len(inst.DBParameterGroups) > 0 {
 			groupName = inst.DBParameterGroups[0].DBParameterGroupName
 		}
-		eff := make(map[string]EffectiveParameter, len(AuditParameters))
+		names := ParametersForEngine(inst.Engine)
+		eff := make(map[string]EffectiveParameter, len(names))
 		clusterEff, member := clusterParams[inst.DBClusterIdentifier]
-		for _, name := range AuditParameters {
+		for _, name := range names {
 			if member && inst.DBClusterIdentifier != "" {
 				eff[name] = memberParameter(s, account, r.Region, rds, groupName, name, clusterEff[name])
 			} else {
