@@ -2,19 +2,234 @@ package cli
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/dbaudit/scanner/internal/collect"
 	"github.com/dbaudit/scanner/internal/snapshot"
 )
 
 // collectOptions are the live-collection flags shared by `collect` and `scan`.
-type collectOptions struct{}
+type collectOptions struct {
+	profile     string
+	regions     []string
+	roleARN     string
+	externalID  string
+	org         bool
+	orgRoleName string
+	concurrency int
+	quiet       bool
+	logLevel    string
+	callTimeout time.Duration
+	maxAttempts int
+	retryMode   string
+}
 
-func addCollectFlags(_ *pflag.FlagSet, _ *collectOptions) {}
+func addCollectFlags(fs *pflag.FlagSet, o *collectOptions) {
+	fs.StringVar(&o.profile, "profile", "", "AWS shared-config profile (default: the SDK's default credential chain)")
+	fs.StringSliceVar(&o.regions, "regions", []string{collect.AllRegions}, "regions to collect, comma-separated, or \"all\" for each account's enabled regions")
+	fs.StringVar(&o.roleARN, "role-arn", "", "IAM role to assume before collecting")
+	fs.StringVar(&o.externalID, "external-id", "", "external ID for --role-arn (or, without --role-arn, for the --org roles)")
+	fs.BoolVar(&o.org, "org", false, "collect every active account of the AWS Organization (ListAccounts), assuming --org-role-name in each")
+	fs.StringVar(&o.orgRoleName, "org-role-name", collect.DefaultOrgRoleName, "role to assume in each organization account with --org")
+	fs.IntVar(&o.concurrency, "concurrency", collect.DefaultConcurrency, "account×region units collected in parallel")
+	fs.BoolVar(&o.quiet, "quiet", false, "no progress on stderr")
+	fs.StringVar(&o.logLevel, "log-level", "warn", "log level on stderr: debug (names every API call), info, warn, error")
+	fs.DurationVar(&o.callTimeout, "call-timeout", collect.DefaultCallTimeout, "timeout of each AWS API call, retries included")
+	fs.IntVar(&o.maxAttempts, "max-attempts", 10, "attempts per AWS API call (throttling, 5xx)")
+	fs.StringVar(&o.retryMode, "retry-mode", "adaptive", "AWS SDK retry mode: adaptive (client-side rate limiting on throttling) or standard")
+}
 
-// collectLive collects a snapshot from the AWS accounts the options name.
-func (a *app) collectLive(_ context.Context, _ *collectOptions) (*snapshot.Snapshot, error) {
-	return nil, withCode(ExitError, errors.New("live collection is not available in this build; pass a snapshot file"))
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+// awsConfig loads the base AWS configuration: the SDK's default chain (environment,
+// shared config and credentials files, SSO, IMDS), or --profile; adaptive retries.
+func awsConfig(ctx context.Context, o *collectOptions) (aws.Config, error) {
+	attempts := o.maxAttempts
+	if attempts <= 0 {
+		attempts = 1
+	}
+	var retryer func() aws.Retryer
+	switch o.retryMode {
+	case "adaptive":
+		retryer = func() aws.Retryer {
+			return retry.NewAdaptiveMode(func(ao *retry.AdaptiveModeOptions) {
+				ao.StandardOptions = append(ao.StandardOptions, func(so *retry.StandardOptions) { so.MaxAttempts = attempts })
+			})
+		}
+	case "standard":
+		retryer = func() aws.Retryer {
+			return retry.NewStandard(func(so *retry.StandardOptions) { so.MaxAttempts = attempts })
+		}
+	default:
+		return aws.Config{}, fmt.Errorf("--retry-mode %q: want adaptive or standard", o.retryMode)
+	}
+	opts := []func(*config.LoadOptions) error{config.WithRetryer(retryer)}
+	if o.profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(o.profile))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	return cfg, nil
+}
+
+// collectLive collects a snapshot from the AWS accounts the options name. Failed calls are
+// collection gaps in the snapshot, not errors; errors are a bad configuration, an unusable
+// identity, a failed organization listing, or cancellation.
+func (a *app) collectLive(ctx context.Context, o *collectOptions) (*snapshot.Snapshot, error) {
+	logger, err := newLogger(a.streams.Err, o.logLevel)
+	if err != nil {
+		return nil, withCode(ExitError, err)
+	}
+	cfg, err := awsConfig(ctx, o)
+	if err != nil {
+		return nil, withCode(ExitError, err)
+	}
+	progress := &collect.Progress{}
+	stop := func() {}
+	if !o.quiet && !logger.Enabled(ctx, slog.LevelDebug) && isTerminal(a.streams.Err) {
+		stop = showProgress(a.streams.Err, progress)
+	}
+	snap, err := collect.Collect(ctx, collect.Config{
+		AWS:         cfg,
+		Regions:     o.regions,
+		RoleARN:     o.roleARN,
+		ExternalID:  o.externalID,
+		Org:         o.org,
+		OrgRoleName: o.orgRoleName,
+		Concurrency: o.concurrency,
+		CallTimeout: o.callTimeout,
+		Logger:      logger,
+		Progress:    progress,
+	})
+	stop()
+	if err != nil {
+		return nil, withCode(ExitError, fmt.Errorf("live collection: %w", err))
+	}
+	logger.Info("collection finished", "accounts", len(snap.Accounts), "regions", progress.RegionsDone.Load(),
+		"calls", progress.Calls.Load(), "gaps", len(snap.CollectionGaps))
+	return snap, nil
+}
+
+// showProgress redraws one status line on w until the returned stop is called.
+func showProgress(w io.Writer, p *collect.Progress) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	line := func() {
+		fmt.Fprintf(w, "\rcollecting: accounts %d/%d, regions %d/%d, API calls %d, errors %d ",
+			p.AccountsDone.Load(), p.AccountsTotal.Load(), p.RegionsDone.Load(), p.RegionsTotal.Load(),
+			p.Calls.Load(), p.Errors.Load())
+	}
+	wg.Go(func() {
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				line()
+				fmt.Fprintln(w)
+				return
+			case <-t.C:
+				line()
+			}
+		}
+	})
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
+// collectCommand implements `scanner collect -o snapshot.json`.
+func (a *app) collectCommand() *cobra.Command {
+	o := &collectOptions{}
+	var output string
+	cmd := &cobra.Command{
+		Use:   "collect",
+		Short: "Collect a snapshot from live AWS accounts",
+		Long: "collect reads the database audit-trail settings (RDS, CloudWatch Logs, CloudWatch alarms, CloudTrail)\n" +
+			"of live AWS accounts into a snapshot file that `scanner scan` evaluates offline.\n" +
+			"Calls that fail are recorded as collection gaps; the exit code is then 3 (docs/collect.md).",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			snap, err := a.collectLive(cmd.Context(), o)
+			if err != nil {
+				return err
+			}
+			if output == "" || output == "-" {
+				if err := snapshot.Encode(a.streams.Out, snap); err != nil {
+					return withCode(ExitError, err)
+				}
+			} else if err := writeSnapshotFile(cmd.Context(), output, snap); err != nil {
+				return withCode(ExitError, err)
+			}
+			if n := len(snap.CollectionGaps); n > 0 {
+				fmt.Fprintf(a.streams.Err, "scanner: collected with %d collection gap(s); see collection_gaps in the snapshot\n", n)
+				*a.code = ExitIncomplete
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "", "snapshot file to write (default: stdout)")
+	addCollectFlags(cmd.Flags(), o)
+	return cmd
+}
+
+// writeSnapshotFile writes atomically: a temporary file in the same directory, synced, then
+// renamed over path. An error or cancellation leaves no partial file behind.
+func writeSnapshotFile(ctx context.Context, path string, snap *snapshot.Snapshot) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+strings.TrimPrefix(base, ".")+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write snapshot: %w", err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(tmp)
+		}
+	}()
+	if err := snapshot.Encode(f, snap); err != nil {
+		return fmt.Errorf("write snapshot %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("write snapshot %s: %w", path, err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return fmt.Errorf("write snapshot %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write snapshot %s: %w", path, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("write snapshot %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write snapshot %s: %w", path, err)
+	}
+	return nil
 }

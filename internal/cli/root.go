@@ -79,7 +79,7 @@ func newRootCommand(streams Streams, code *int) *cobra.Command {
 	root.SetErr(streams.Err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(ExitError, err) })
 	app := &app{streams: streams, code: code}
-	root.AddCommand(app.scanCommand(), app.rulesCommand(), app.pushCommand())
+	root.AddCommand(app.scanCommand(), app.rulesCommand(), app.pushCommand(), app.collectCommand())
 	return root
 }
 

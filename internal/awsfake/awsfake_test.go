@@ -1,0 +1,84 @@
+package awsfake_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/smithy-go"
+
+	"github.com/dbaudit/scanner/internal/awsfake"
+)
+
+// TestProtocols decodes the fake's answers with the real SDK clients: RDS query XML with
+// paging, Logs JSON 1.1, CloudWatch RPC v2 CBOR, and typed errors in each protocol.
+func TestProtocols(t *testing.T) {
+	srv := awsfake.New()
+	defer srv.Close()
+	a := srv.AddAccount("111111111111", "us-east-1")
+	r := a.Region("us-east-1")
+	for i := range 150 {
+		r.DBClusters = append(r.DBClusters, awsfake.Item{"DBClusterIdentifier": "c" + string(rune('a'+i%26)), "Engine": "aurora-mysql",
+			"EnabledCloudwatchLogsExports": []any{"audit"}, "StorageEncrypted": true})
+	}
+	r.LogGroups = []awsfake.Item{{"logGroupName": "/aws/rds/x", "retentionInDays": float64(7)}, {"logGroupName": "/other"}}
+	r.MetricAlarms = []awsfake.Item{{"AlarmName": "a1", "Period": float64(60), "Threshold": 1.5, "MetricName": "m", "Namespace": "n"}}
+	cfg := srv.Config("111111111111", "us-east-1", 2)
+	ctx := context.Background()
+
+	p := rds.NewDescribeDBClustersPaginator(rds.NewFromConfig(cfg), &rds.DescribeDBClustersInput{})
+	n, pages := 0, 0
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		n += len(out.DBClusters)
+		if c := out.DBClusters[0]; aws.ToString(c.Engine) != "aurora-mysql" || c.EnabledCloudwatchLogsExports[0] != "audit" || !aws.ToBool(c.StorageEncrypted) {
+			t.Fatalf("cluster = %+v", c)
+		}
+	}
+	if n != 150 || pages != 2 {
+		t.Errorf("%d clusters in %d pages, want 150 in 2", n, pages)
+	}
+
+	lg, err := cloudwatchlogs.NewFromConfig(cfg).DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/aws/rds/")})
+	if err != nil || len(lg.LogGroups) != 1 || aws.ToInt32(lg.LogGroups[0].RetentionInDays) != 7 {
+		t.Fatalf("DescribeLogGroups = %+v, %v", lg, err)
+	}
+
+	al, err := cloudwatch.NewFromConfig(cfg).DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{})
+	if err != nil || len(al.MetricAlarms) != 1 || aws.ToInt32(al.MetricAlarms[0].Period) != 60 || aws.ToFloat64(al.MetricAlarms[0].Threshold) != 1.5 {
+		t.Fatalf("DescribeAlarms = %+v, %v", al, err)
+	}
+
+	for _, f := range []awsfake.Fault{
+		{Service: "rds", Code: "Throttling"},
+		{Service: "logs", Code: "AccessDeniedException"},
+		{Service: "monitoring", Code: "ThrottlingException"},
+	} {
+		srv.AddFault(f)
+	}
+	var ae smithy.APIError
+	_, err = rds.NewFromConfig(cfg).DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{})
+	if !errors.As(err, &ae) || ae.ErrorCode() != "Throttling" {
+		t.Errorf("RDS error = %v", err)
+	}
+	_, err = cloudwatchlogs.NewFromConfig(cfg).DescribeMetricFilters(ctx, &cloudwatchlogs.DescribeMetricFiltersInput{})
+	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDeniedException" {
+		t.Errorf("Logs error = %v", err)
+	}
+	_, err = cloudwatch.NewFromConfig(cfg).DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{})
+	if !errors.As(err, &ae) || ae.ErrorCode() != "ThrottlingException" {
+		t.Errorf("CloudWatch error = %v", err)
+	}
+	counts := srv.CountByOperation()
+	if counts["rds:DescribeDBInstances"] != 2 || counts["cloudwatch:DescribeAlarms"] != 3 || counts["logs:DescribeLogGroups"] != 1 {
+		t.Errorf("request log = %v", counts)
+	}
+}

@@ -1,0 +1,129 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dbaudit/scanner/internal/awsfake"
+	"github.com/dbaudit/scanner/internal/cli"
+	"github.com/dbaudit/scanner/internal/snapshot"
+)
+
+// collectEnv points the SDK's default chain at the fake, authenticated as account, with
+// nothing read from the machine (testing-aws.md §5).
+func collectEnv(t *testing.T, srv *awsfake.Server, account string) {
+	t.Helper()
+	empty := filepath.Join(t.TempDir(), "empty")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL": srv.URL(), "AWS_ACCESS_KEY_ID": awsfake.AccessKey(account),
+		"AWS_SECRET_ACCESS_KEY": "fake-secret", "AWS_SESSION_TOKEN": "", "AWS_REGION": "us-east-1",
+		"AWS_DEFAULT_REGION": "", "AWS_CONFIG_FILE": empty, "AWS_SHARED_CREDENTIALS_FILE": empty, "AWS_PROFILE": "",
+		"AWS_EC2_METADATA_DISABLED": "true", "AWS_CA_BUNDLE": "", "AWS_MAX_ATTEMPTS": "", "AWS_RETRY_MODE": "",
+		"AWS_NEW_RETRIES_2026": "",
+	} {
+		t.Setenv(k, v)
+	}
+}
+
+func collectWorld() *awsfake.Server {
+	srv := awsfake.New()
+	a := srv.AddAccount("123456789012", "us-east-1", "eu-west-1")
+	r := a.Region("us-east-1")
+	r.DBClusters = []awsfake.Item{{"DBClusterIdentifier": "c1", "Engine": "aurora-mysql", "DBClusterArn": "arn:aws:rds:us-east-1:123456789012:cluster:c1",
+		"DBClusterParameterGroup": "audit"}}
+	r.ClusterParamGroups["audit"] = &awsfake.ParamGroup{
+		Meta:       awsfake.Item{"DBClusterParameterGroupName": "audit", "DBParameterGroupFamily": "aurora-mysql8.0"},
+		Parameters: []awsfake.Item{{"ParameterName": "server_audit_logging", "ParameterValue": "1", "Source": "user"}},
+	}
+	return srv
+}
+
+func TestCollectCommand(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		fault    *awsfake.Fault
+		wantCode int
+	}{
+		{name: "all regions to a file", args: []string{"--quiet"}, wantCode: cli.ExitOK},
+		{name: "one region with debug logs", args: []string{"--regions", "us-east-1", "--log-level", "debug"}, wantCode: cli.ExitOK},
+		{name: "gaps exit 3", args: []string{"--regions", "eu-west-1,us-east-1"},
+			fault: &awsfake.Fault{Service: "rds", Region: "eu-west-1", Status: 403, Code: "AccessDenied"}, wantCode: cli.ExitIncomplete},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := collectWorld()
+			defer srv.Close()
+			if tt.fault != nil {
+				srv.AddFault(*tt.fault)
+			}
+			collectEnv(t, srv, "123456789012")
+			out := filepath.Join(t.TempDir(), "snapshot.json")
+			var stdout, stderr bytes.Buffer
+			code := cli.Run(context.Background(), append([]string{"collect", "-o", out}, tt.args...),
+				cli.Streams{In: strings.NewReader(""), Out: &stdout, Err: &stderr})
+			if code != tt.wantCode {
+				t.Fatalf("exit %d, want %d; stderr: %s", code, tt.wantCode, stderr.String())
+			}
+			raw, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			snap, err := snapshot.Decode(out, raw)
+			if err != nil {
+				t.Fatalf("written snapshot does not load: %v", err)
+			}
+			if snap.Source.Kind != "live" || len(snap.Accounts) != 1 || len(snap.Accounts[0].Regions) == 0 {
+				t.Errorf("snapshot = %+v", snap)
+			}
+			if strings.Contains(stderr.String(), "fake-secret") {
+				t.Error("stderr shows the secret key")
+			}
+			if strings.Contains(strings.Join(tt.args, " "), "debug") && !strings.Contains(stderr.String(), "operation=DescribeDBClusterParameters") {
+				t.Errorf("debug log does not name the API calls: %s", stderr.String())
+			}
+		})
+	}
+}
+
+// TestCollectCancelledLeavesNoFile: an interrupted collection (Ctrl-C cancels the context)
+// exits 2 and leaves neither the snapshot nor a temporary file.
+func TestCollectCancelledLeavesNoFile(t *testing.T) {
+	srv := collectWorld()
+	defer srv.Close()
+	collectEnv(t, srv, "123456789012")
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(ctx, []string{"collect", "-o", filepath.Join(dir, "snapshot.json"), "--regions", "us-east-1"},
+		cli.Streams{In: strings.NewReader(""), Out: &stdout, Err: &stderr})
+	if code != cli.ExitError {
+		t.Fatalf("exit %d, want %d", code, cli.ExitError)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("files left behind: %v", entries)
+	}
+}
+
+func TestCollectStdout(t *testing.T) {
+	srv := collectWorld()
+	defer srv.Close()
+	collectEnv(t, srv, "123456789012")
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(context.Background(), []string{"collect", "--regions", "us-east-1"},
+		cli.Streams{In: strings.NewReader(""), Out: &stdout, Err: &stderr})
+	if code != cli.ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if _, err := snapshot.Decode("stdout", stdout.Bytes()); err != nil {
+		t.Fatalf("stdout is not a snapshot: %v", err)
+	}
+}

@@ -1,0 +1,174 @@
+package collect
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/smithy-go"
+
+	"github.com/dbaudit/scanner/internal/snapshot"
+)
+
+// Normalised gap error codes. Other API error codes (e.g. DBParameterGroupNotFound) are
+// kept as the API sent them.
+const (
+	CodeAccessDenied    = "AccessDenied"
+	CodeThrottling      = "Throttling"
+	CodeRequestTimeout  = "RequestTimeout"
+	CodeInternalFailure = "InternalFailure"
+	CodeRequestError    = "RequestError"
+)
+
+var accessDeniedCodes = map[string]bool{
+	"AccessDenied": true, "AccessDeniedException": true, "UnauthorizedOperation": true,
+	"UnauthorizedAccess": true, "AuthorizationError": true, "NotAuthorized": true,
+	"InvalidClientTokenId": true, "UnrecognizedClientException": true, "ExpiredToken": true,
+	"ExpiredTokenException": true, "AccessDeniedFault": true,
+}
+
+var throttlingCodes = map[string]bool{
+	"Throttling": true, "ThrottlingException": true, "ThrottledException": true,
+	"RequestThrottledException": true, "TooManyRequestsException": true,
+	"ProvisionedThroughputExceededException": true, "TransactionInProgressException": true,
+	"RequestLimitExceeded": true, "BandwidthLimitExceeded": true, "LimitExceededException": true,
+	"RequestThrottled": true, "SlowDown": true, "PriorRequestNotComplete": true,
+	"EC2ThrottledException": true,
+}
+
+// classify turns a failed call into a gap error code and a message without secrets (API
+// error messages name ARNs, never credentials; transport errors name the endpoint).
+func classify(err error) (code, message string) {
+	var ae smithy.APIError
+	status := 0
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		status = re.HTTPStatusCode()
+	}
+	switch {
+	case errors.As(err, &ae):
+		code, message = ae.ErrorCode(), ae.ErrorMessage()
+		switch {
+		case accessDeniedCodes[code]:
+			code = CodeAccessDenied
+		case throttlingCodes[code]:
+			code = CodeThrottling
+		case status >= 500 || code == "":
+			if code == "" {
+				message = err.Error()
+			}
+			code = CodeInternalFailure
+		}
+	case errors.Is(err, context.DeadlineExceeded):
+		code, message = CodeRequestTimeout, "no answer within the per-call timeout"
+	case isNetTimeout(err):
+		code, message = CodeRequestTimeout, err.Error()
+	case status >= 500:
+		code, message = CodeInternalFailure, err.Error()
+	default:
+		code, message = CodeRequestError, err.Error()
+	}
+	if len(message) > 400 {
+		message = message[:400] + "…"
+	}
+	return code, message
+}
+
+func isNetTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// regionRun is the state of one account+region collection (or of one account's setup,
+// with region ""): its clients' call bound, its gaps.
+type regionRun struct {
+	c       *collector
+	account string
+	region  string
+	sem     chan struct{}
+
+	mu   sync.Mutex
+	gaps []snapshot.Gap
+}
+
+func (c *collector) newRun(account, region string) *regionRun {
+	return &regionRun{c: c, account: account, region: region, sem: make(chan struct{}, c.cfg.RegionConcurrency)}
+}
+
+// errGap says a call failed and its gap was recorded; the caller goes on without the data.
+var errGap = errors.New("call failed (recorded as a collection gap)")
+
+// call runs one API call (one page) with the per-call timeout and the region's call bound,
+// logs it, and records a gap when it fails. It returns nil, errGap (the gap is recorded), or
+// the parent context's error (cancellation: stop, record nothing).
+func (r *regionRun) call(ctx context.Context, service, op, resource string, fn func(context.Context) error) error {
+	select {
+	case r.sem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-r.sem }()
+	cctx, cancel := context.WithTimeout(ctx, r.c.cfg.CallTimeout)
+	start := time.Now()
+	err := fn(cctx)
+	cancel()
+	r.c.progress.Calls.Add(1)
+	attrs := []any{
+		slog.String("service", service), slog.String("operation", op),
+		slog.String("account", r.account), slog.String("region", r.region),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if resource != "" {
+		attrs = append(attrs, slog.String("resource", resource))
+	}
+	if err == nil {
+		r.c.log.Debug("aws call", attrs...)
+		return nil
+	}
+	if ctx.Err() != nil {
+		r.c.log.Debug("aws call cancelled", attrs...)
+		return ctx.Err()
+	}
+	code, msg := classify(err)
+	r.c.progress.Errors.Add(1)
+	r.c.log.Debug("aws call failed", append(attrs, slog.String("error_code", code), slog.String("error", msg))...)
+	r.addGap(snapshot.Gap{AccountID: r.account, Region: r.region, Service: service, Operation: op,
+		Resource: resource, ErrorCode: code, Message: msg})
+	return errGap
+}
+
+func (r *regionRun) addGap(g snapshot.Gap) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.gaps = append(r.gaps, g)
+}
+
+func sortGaps(gaps []snapshot.Gap) {
+	sort.SliceStable(gaps, func(i, j int) bool {
+		a, b := gaps[i], gaps[j]
+		for _, p := range [][2]string{{a.AccountID, b.AccountID}, {a.Region, b.Region}, {a.Service, b.Service},
+			{a.Operation, b.Operation}, {a.Resource, b.Resource}, {a.ErrorCode, b.ErrorCode}} {
+			if p[0] != p[1] {
+				return p[0] < p[1]
+			}
+		}
+		return false
+	})
+}
+
+// logGroupFromARN returns the region, account and name of a log group ARN
+// ("arn:aws:logs:us-east-1:123456789012:log-group:NAME:*").
+func logGroupFromARN(arn string) (region, account, name string, ok bool) {
+	parts := strings.SplitN(arn, ":", 7)
+	if len(parts) < 7 || parts[2] != "logs" || parts[5] != "log-group" {
+		return "", "", "", false
+	}
+	name = strings.TrimSuffix(parts[6], ":*")
+	return parts[3], parts[4], name, name != ""
+}

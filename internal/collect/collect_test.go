@@ -1,0 +1,248 @@
+package collect
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/dbaudit/scanner/internal/awsfake"
+	"github.com/dbaudit/scanner/internal/snapshot"
+)
+
+func TestCollectRecordedWorld(t *testing.T) {
+	srv := awsfake.New()
+	defer srv.Close()
+	recordedWorld(t, srv)
+
+	snap := mustCollect(t, testConfig(srv, acctA, "all"))
+
+	var buf bytes.Buffer
+	if err := snapshot.Encode(&buf, snap); err != nil {
+		t.Fatal(err)
+	}
+	if err := snapshot.Validate(buf.Bytes()); err != nil {
+		t.Fatalf("snapshot does not validate: %v", err)
+	}
+	if snap.SchemaVersion != snapshot.SchemaVersion || snap.Source == nil || snap.Source.Kind != "live" || snap.GeneratedAt != "2026-11-22T10:00:00Z" {
+		t.Errorf("header = %q %+v %q", snap.SchemaVersion, snap.Source, snap.GeneratedAt)
+	}
+	if len(snap.CollectionGaps) != 0 {
+		t.Errorf("gaps = %+v, want none", snap.CollectionGaps)
+	}
+	if len(snap.Accounts) != 1 || len(snap.Accounts[0].Regions) != 2 {
+		t.Fatalf("accounts = %+v, want 1 account with the 2 enabled regions", snap.Accounts)
+	}
+
+	r := region(t, snap, acctA, "us-east-1")
+	if r.RDS == nil || r.Logs == nil || r.CloudWatch == nil || r.CloudTrail == nil {
+		t.Fatalf("services missing: %+v", r)
+	}
+	var clusters, instances []string
+	for _, c := range r.RDS.DBClusters {
+		clusters = append(clusters, c.DBClusterIdentifier+"/"+c.Engine)
+	}
+	for _, i := range r.RDS.DBInstances {
+		instances = append(instances, i.DBInstanceIdentifier)
+	}
+	sort.Strings(instances)
+	if want := []string{"audit-mysql/aurora-mysql", "audit-pg/aurora-postgresql"}; !slices.Equal(clusters, want) {
+		t.Errorf("clusters = %v, want %v (Neptune out)", clusters, want)
+	}
+	if want := []string{"audit-mysql-1", "audit-pg-1", "database-1", "database-2", "rds-test-instance-1"}; !slices.Equal(instances, want) {
+		t.Errorf("instances = %v, want %v (DocumentDB out)", instances, want)
+	}
+	c := r.RDS.DBClusters[0]
+	if !slices.Equal(c.EnabledCloudwatchLogsExports, []string{"audit", "error"}) || len(c.DBClusterMembers) != 1 ||
+		c.DBClusterMembers[0].IsClusterWriter == nil || !*c.DBClusterMembers[0].IsClusterWriter || c.DBClusterParameterGroup != "pgc-test" {
+		t.Errorf("cluster = %+v", c)
+	}
+	if r.RDS.DBClusters[1].EnabledCloudwatchLogsExports != nil {
+		t.Errorf("audit-pg exports = %v, want absent", r.RDS.DBClusters[1].EnabledCloudwatchLogsExports)
+	}
+
+	// Parameter groups: keyed by name, parameters keyed by ParameterName, all pages.
+	cg, ok := r.RDS.DBClusterParameterGroups["pgc-test"]
+	if !ok || cg.DBParameterGroupFamily != "aurora5.6" || len(cg.Parameters) != 64 {
+		t.Fatalf("pgc-test = family %q, %d parameters, want aurora5.6 and 64", cg.DBParameterGroupFamily, len(cg.Parameters))
+	}
+	if p := cg.Parameters["server_audit_logging"]; p.ParameterValue == nil || *p.ParameterValue != "0" || p.Source != "engine-default" {
+		t.Errorf("server_audit_logging = %+v", p)
+	}
+	if p := cg.Parameters["server_audit_events"]; p.ParameterName != "server_audit_events" || p.ParameterValue != nil {
+		t.Errorf("server_audit_events = %+v, want listed without a value", p)
+	}
+	if g := r.RDS.DBParameterGroups["rds-pg-group-a"]; len(g.Parameters) != 230 || g.Parameters["log_destination"].ParameterValue == nil {
+		t.Errorf("rds-pg-group-a has %d parameters, want 230 from 3 recorded pages", len(g.Parameters))
+	}
+	if _, ok := r.RDS.DBParameterGroups["default.docdb5.0"]; ok {
+		t.Error("DocumentDB parameter group was read")
+	}
+	if d := r.RDS.EngineDefaultClusterParameters["aurora5.6"]; len(d.Parameters) != 151 || d.DBParameterGroupFamily != "aurora5.6" {
+		t.Errorf("aurora5.6 cluster defaults: %d parameters, want 151 (2 pages)", len(d.Parameters))
+	}
+	if _, ok := r.RDS.EngineDefaultParameters["mysql8.0"]; !ok || len(r.RDS.EngineDefaultParameters) != 5 {
+		t.Errorf("instance engine defaults = %v", keys(r.RDS.EngineDefaultParameters))
+	}
+	if got := keys(r.RDS.OptionGroups); !slices.Equal(got, []string{"default:mysql-8-0", "default:postgres-9-6", "oracle-option-groups"}) {
+		t.Errorf("option groups = %v, want the two in use", got)
+	}
+	if og := r.RDS.OptionGroups["oracle-option-groups"]; len(og.Options) != 3 || og.Options[0].OptionName != "NATIVE_NETWORK_ENCRYPTION" {
+		t.Errorf("oracle-option-groups = %+v", og)
+	}
+
+	// Logs: /aws/rds/ groups plus the trail's destination group, never the others.
+	if got := keys(r.Logs.LogGroups); !slices.Equal(got, []string{"/aws/rds/cluster/audit-mysql/audit", "/aws/rds/cluster/audit-pg/postgresql", trailLG}) {
+		t.Errorf("log groups = %v", got)
+	}
+	audit := r.Logs.LogGroups["/aws/rds/cluster/audit-mysql/audit"]
+	if audit.RetentionInDays == nil || *audit.RetentionInDays != 90 || len(audit.MetricFilters) != 1 || len(audit.SubscriptionFilters) != 1 ||
+		audit.SubscriptionFilters[0].DestinationArn == "" || audit.MetricFilters[0].MetricTransformations[0].MetricName != "AuditFailures" {
+		t.Errorf("audit log group = %+v", audit)
+	}
+	if pgl := r.Logs.LogGroups["/aws/rds/cluster/audit-pg/postgresql"]; pgl.RetentionInDays != nil || pgl.MetricFilters == nil {
+		t.Errorf("postgresql log group = %+v, want no retention and an empty filter list", pgl)
+	}
+	if tl := r.Logs.LogGroups[trailLG]; len(tl.MetricFilters) != 1 || tl.MetricFilters[0].FilterName != "test-filter-name-40313" {
+		t.Errorf("trail log group = %+v", tl)
+	}
+	for _, lg := range r.Logs.LogGroups {
+		for _, f := range lg.MetricFilters {
+			if f.Derived != nil {
+				t.Errorf("metric filter %s has derived values; Resolve computes them", f.FilterName)
+			}
+		}
+	}
+	// Alarms: only those on the filters' metrics.
+	if got := keys(r.CloudWatch.MetricAlarms); !slices.Equal(got, []string{"audit-failures", "no-mfa"}) {
+		t.Errorf("alarms = %v, want the two on filter metrics (TestAlarm is on another metric)", got)
+	}
+	if a := r.CloudWatch.MetricAlarms["audit-failures"]; a.Period == nil || *a.Period != 300 || a.Threshold == nil || len(a.AlarmActions) != 1 {
+		t.Errorf("alarm = %+v", a)
+	}
+
+	// CloudTrail: status and selectors in the home region only, RFC 3339 times.
+	if len(r.CloudTrail.Trails) != 1 {
+		t.Fatalf("trails = %+v", r.CloudTrail.Trails)
+	}
+	tr := r.CloudTrail.Trails[0]
+	if tr.Status == nil || tr.Status.IsLogging == nil || !*tr.Status.IsLogging || tr.Status.StartLoggingTime != "2022-11-22T11:57:32Z" {
+		t.Errorf("status = %+v", tr.Status)
+	}
+	if tr.EventSelectors == nil || len(tr.EventSelectors.AdvancedEventSelectors) != 1 ||
+		tr.EventSelectors.AdvancedEventSelectors[0].FieldSelectors[1].NotEquals[0] != "rdsdata.amazonaws.com" {
+		t.Errorf("event selectors = %+v", tr.EventSelectors)
+	}
+	west := region(t, snap, acctA, "us-west-2")
+	if west.CloudTrail == nil || len(west.CloudTrail.Trails) != 1 || west.CloudTrail.Trails[0].Status != nil || west.CloudTrail.Trails[0].EventSelectors != nil {
+		t.Errorf("us-west-2 trails = %+v, want the shadow copy without status", west.CloudTrail)
+	}
+	if west.RDS == nil || len(west.RDS.DBClusters) != 0 || west.Logs == nil || len(west.Logs.LogGroups) != 0 || west.CloudWatch == nil {
+		t.Errorf("us-west-2 = %+v, want collected and empty", west)
+	}
+	for _, call := range srv.Calls() {
+		if call.Service == "cloudtrail" && call.Operation != "DescribeTrails" && call.Region != "us-east-1" {
+			t.Errorf("%s called in %s, not the trail's home region", call.Operation, call.Region)
+		}
+		if call.Operation == "DescribeLogGroups" && call.Params["logGroupNamePattern"] != "" {
+			t.Error("DescribeLogGroups used the name-pattern filter")
+		}
+		if call.Operation == "DescribeOptionGroups" && call.Params["OptionGroupName"] == "" {
+			t.Error("DescribeOptionGroups called without a name")
+		}
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestParameterGroupsReadOncePerRegion: 40 clusters and 40 instances per region share two
+// cluster and two instance parameter groups; each group and family is read exactly once
+// per account+region.
+func TestParameterGroupsReadOncePerRegion(t *testing.T) {
+	srv := awsfake.New()
+	defer srv.Close()
+	regions := []string{"eu-west-1", "us-east-1"}
+	a := srv.AddAccount(acctB, regions...)
+	for _, reg := range regions {
+		r := a.Region(reg)
+		for i := range 40 {
+			id := fmt.Sprintf("c%02d", i)
+			r.DBClusters = append(r.DBClusters, clusterItem(acctB, reg, id, "aurora-mysql", fmt.Sprintf("cpg-%d", i%2), []string{"audit"}, id+"-1"))
+			r.DBInstances = append(r.DBInstances, instanceItem(acctB, reg, id+"-1", "aurora-mysql", id, fmt.Sprintf("ipg-%d", i%2), ""))
+		}
+		for g := range 2 {
+			r.ClusterParamGroups[fmt.Sprintf("cpg-%d", g)] = &awsfake.ParamGroup{
+				Meta:       awsfake.Item{"DBClusterParameterGroupName": fmt.Sprintf("cpg-%d", g), "DBParameterGroupFamily": "aurora-mysql8.0"},
+				Parameters: defaults(250, param("server_audit_logging", "1", "user")),
+			}
+			r.DBParamGroups[fmt.Sprintf("ipg-%d", g)] = &awsfake.ParamGroup{
+				Meta:       awsfake.Item{"DBParameterGroupName": fmt.Sprintf("ipg-%d", g), "DBParameterGroupFamily": "aurora-mysql8.0"},
+				Parameters: defaults(180),
+			}
+		}
+		r.EngineDefaultsCl["aurora-mysql8.0"] = defaults(230)
+		r.EngineDefaults["aurora-mysql8.0"] = defaults(230)
+	}
+
+	snap := mustCollect(t, testConfig(srv, acctB, regions...))
+	if len(snap.CollectionGaps) != 0 {
+		t.Fatalf("gaps: %+v", snap.CollectionGaps)
+	}
+	for _, reg := range regions {
+		r := region(t, snap, acctB, reg)
+		if len(r.RDS.DBClusterParameterGroups) != 2 || len(r.RDS.DBClusterParameterGroups["cpg-0"].Parameters) != 251 {
+			t.Errorf("%s cluster groups = %v", reg, keys(r.RDS.DBClusterParameterGroups))
+		}
+	}
+
+	// First pages (no Marker) per operation, region and group/family.
+	first := map[string]int{}
+	for _, c := range srv.Calls() {
+		if c.Service != "rds" || c.Params["Marker"] != "" {
+			continue
+		}
+		subject := c.Params["DBClusterParameterGroupName"] + c.Params["DBParameterGroupName"] + c.Params["DBParameterGroupFamily"]
+		first[c.Region+" "+c.Operation+" "+subject]++
+	}
+	for _, reg := range regions {
+		for _, k := range []string{
+			"DescribeDBClusterParameters cpg-0", "DescribeDBClusterParameters cpg-1",
+			"DescribeDBParameters ipg-0", "DescribeDBParameters ipg-1",
+			"DescribeDBClusterParameterGroups cpg-0", "DescribeDBParameterGroups ipg-1",
+			"DescribeEngineDefaultClusterParameters aurora-mysql8.0", "DescribeEngineDefaultParameters aurora-mysql8.0",
+		} {
+			if n := first[reg+" "+k]; n != 1 {
+				t.Errorf("%s %s read %d times, want once", reg, k, n)
+			}
+		}
+	}
+	counts := srv.CountByOperation()
+	// 2 regions × 2 groups × 3 pages (251 parameters), 2 × 2 × 2 pages (180).
+	if counts["rds:DescribeDBClusterParameters"] != 12 || counts["rds:DescribeDBParameters"] != 8 {
+		t.Errorf("parameter calls = %d cluster, %d instance; want 12 and 8", counts["rds:DescribeDBClusterParameters"], counts["rds:DescribeDBParameters"])
+	}
+}
+
+func TestCollectCancelled(t *testing.T) {
+	srv := awsfake.New()
+	defer srv.Close()
+	recordedWorld(t, srv)
+	srv.SetLatency(200 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	snap, err := Collect(ctx, testConfig(srv, acctA, "us-east-1"))
+	if err == nil || !errors.Is(err, context.DeadlineExceeded) || snap != nil {
+		t.Fatalf("Collect = %v, %v; want no snapshot and the context error", snap, err)
+	}
+}

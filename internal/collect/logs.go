@@ -1,0 +1,240 @@
+package collect
+
+import (
+	"context"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+
+	"github.com/dbaudit/scanner/internal/snapshot"
+)
+
+// RDSLogGroupPrefix selects the RDS log groups. The prefix filter is used, never the name
+// pattern filter, which drops retentionInDays and kmsKeyId from the answer.
+const RDSLogGroupPrefix = "/aws/rds/"
+
+// logsState accumulates one region's log groups across concurrent calls.
+type logsState struct {
+	mu     sync.Mutex
+	groups map[string]snapshot.LogGroup
+}
+
+// collectLogsAndTrails reads CloudTrail and CloudWatch Logs together (trail destination log
+// groups join the /aws/rds/ ones), then the alarms on the metrics the groups' metric filters
+// emit. A service whose primary listing failed is nil.
+func (r *regionRun) collectLogsAndTrails(ctx context.Context, cl RegionClients) (*snapshot.Logs, *snapshot.CloudWatch, *snapshot.CloudTrail) {
+	ls := &logsState{groups: map[string]snapshot.LogGroup{}}
+	var logsOK bool
+	listed := make(chan struct{})
+	var ct *snapshot.CloudTrail
+	var ctMu sync.Mutex
+	var wg sync.WaitGroup
+
+	wg.Go(func() {
+		defer close(listed)
+		var found []logtypes.LogGroup
+		p := cloudwatchlogs.NewDescribeLogGroupsPaginator(cl.Logs, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(RDSLogGroupPrefix)})
+		logsOK = r.pages(ctx, "logs", "DescribeLogGroups", RDSLogGroupPrefix, p.HasMorePages, func(ctx context.Context) error {
+			out, err := p.NextPage(ctx)
+			if err == nil {
+				found = append(found, out.LogGroups...)
+			}
+			return err
+		})
+		if !logsOK {
+			return
+		}
+		for _, g := range found {
+			r.addLogGroup(ctx, &wg, cl.Logs, ls, g)
+		}
+	})
+
+	wg.Go(func() {
+		var out *cloudtrail.DescribeTrailsOutput
+		if err := r.call(ctx, "cloudtrail", "DescribeTrails", "", func(ctx context.Context) error {
+			var err error
+			out, err = cl.CloudTrail.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: aws.Bool(true)})
+			return err
+		}); err != nil {
+			return
+		}
+		trails := make([]snapshot.Trail, len(out.TrailList))
+		var tw sync.WaitGroup
+		var destinations []string
+		for i, t := range out.TrailList {
+			trails[i] = trail(t)
+			if region, account, name, ok := logGroupFromARN(aws.ToString(t.CloudWatchLogsLogGroupArn)); ok && region == r.region && account == r.account {
+				destinations = append(destinations, name)
+			}
+			if aws.ToString(t.HomeRegion) != r.region {
+				continue // a shadow copy: status and selectors are read in the home region
+			}
+			arn := aws.ToString(t.TrailARN)
+			tw.Go(func() {
+				_ = r.call(ctx, "cloudtrail", "GetTrailStatus", arn, func(ctx context.Context) error {
+					o, err := cl.CloudTrail.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(arn)})
+					if err == nil {
+						trails[i].Status = trailStatus(o)
+					}
+					return err
+				})
+			})
+			tw.Go(func() {
+				_ = r.call(ctx, "cloudtrail", "GetEventSelectors", arn, func(ctx context.Context) error {
+					o, err := cl.CloudTrail.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(arn)})
+					if err == nil {
+						trails[i].EventSelectors = eventSelectors(o)
+					}
+					return err
+				})
+			})
+		}
+		// CloudTrail destination log groups outside /aws/rds/ join the logs data.
+		<-listed
+		if logsOK {
+			for _, name := range sortedSet(toSet(destinations)) {
+				ls.mu.Lock()
+				_, have := ls.groups[name]
+				ls.mu.Unlock()
+				if have {
+					continue
+				}
+				r.trailLogGroup(ctx, &wg, cl.Logs, ls, name)
+			}
+		}
+		tw.Wait()
+		ctMu.Lock()
+		ct = &snapshot.CloudTrail{Trails: trails}
+		ctMu.Unlock()
+	})
+	wg.Wait()
+
+	if !logsOK {
+		return nil, nil, ct
+	}
+	logs := &snapshot.Logs{LogGroups: ls.groups}
+	return logs, r.collectAlarms(ctx, cl.CloudWatch, logs), ct
+}
+
+// trailLogGroup reads one named log group (a trail's destination).
+func (r *regionRun) trailLogGroup(ctx context.Context, wg *sync.WaitGroup, api LogsAPI, ls *logsState, name string) {
+	var found []logtypes.LogGroup
+	p := cloudwatchlogs.NewDescribeLogGroupsPaginator(api, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(name)})
+	if !r.pages(ctx, "logs", "DescribeLogGroups", name, p.HasMorePages, func(ctx context.Context) error {
+		out, err := p.NextPage(ctx)
+		if err == nil {
+			for _, g := range out.LogGroups {
+				if aws.ToString(g.LogGroupName) == name {
+					found = append(found, g)
+				}
+			}
+		}
+		return err
+	}) {
+		return
+	}
+	for _, g := range found {
+		r.addLogGroup(ctx, wg, api, ls, g)
+	}
+}
+
+// addLogGroup stores a group and starts reading its metric and subscription filters.
+func (r *regionRun) addLogGroup(ctx context.Context, wg *sync.WaitGroup, api LogsAPI, ls *logsState, g logtypes.LogGroup) {
+	name := aws.ToString(g.LogGroupName)
+	ls.mu.Lock()
+	ls.groups[name] = logGroup(g)
+	ls.mu.Unlock()
+	// Always asked: metricFilterCount is not trusted to skip the call (moto reports 0 for a
+	// group with a filter).
+	wg.Go(func() {
+		var filters []snapshot.MetricFilter
+		p := cloudwatchlogs.NewDescribeMetricFiltersPaginator(api, &cloudwatchlogs.DescribeMetricFiltersInput{LogGroupName: aws.String(name)})
+		if !r.pages(ctx, "logs", "DescribeMetricFilters", name, p.HasMorePages, func(ctx context.Context) error {
+			out, err := p.NextPage(ctx)
+			if err == nil {
+				for _, f := range out.MetricFilters {
+					filters = append(filters, metricFilter(f))
+				}
+			}
+			return err
+		}) {
+			return
+		}
+		ls.mu.Lock()
+		lg := ls.groups[name]
+		lg.MetricFilters = append(lg.MetricFilters, filters...)
+		ls.groups[name] = lg
+		ls.mu.Unlock()
+	})
+	wg.Go(func() {
+		var filters []snapshot.SubscriptionFilter
+		p := cloudwatchlogs.NewDescribeSubscriptionFiltersPaginator(api, &cloudwatchlogs.DescribeSubscriptionFiltersInput{LogGroupName: aws.String(name)})
+		if !r.pages(ctx, "logs", "DescribeSubscriptionFilters", name, p.HasMorePages, func(ctx context.Context) error {
+			out, err := p.NextPage(ctx)
+			if err == nil {
+				for _, f := range out.SubscriptionFilters {
+					filters = append(filters, subscriptionFilter(f))
+				}
+			}
+			return err
+		}) {
+			return
+		}
+		ls.mu.Lock()
+		lg := ls.groups[name]
+		lg.SubscriptionFilters = append(lg.SubscriptionFilters, filters...)
+		ls.groups[name] = lg
+		ls.mu.Unlock()
+	})
+}
+
+type metricKey struct{ namespace, name string }
+
+// collectAlarms reads the region's metric alarms (DescribeAlarms, all pages) and keeps
+// those on a metric one of the metric filters emits. No metric filters: nothing to read.
+func (r *regionRun) collectAlarms(ctx context.Context, api CloudWatchAPI, logs *snapshot.Logs) *snapshot.CloudWatch {
+	metrics := map[metricKey]bool{}
+	for _, g := range logs.LogGroups {
+		for _, f := range g.MetricFilters {
+			for _, t := range f.MetricTransformations {
+				metrics[metricKey{t.MetricNamespace, t.MetricName}] = true
+			}
+		}
+	}
+	out := &snapshot.CloudWatch{MetricAlarms: map[string]snapshot.MetricAlarm{}}
+	if len(metrics) == 0 {
+		return out
+	}
+	var alarms []cwtypes.MetricAlarm
+	p := cloudwatch.NewDescribeAlarmsPaginator(api, &cloudwatch.DescribeAlarmsInput{
+		AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm},
+	})
+	if !r.pages(ctx, "cloudwatch", "DescribeAlarms", "", p.HasMorePages, func(ctx context.Context) error {
+		o, err := p.NextPage(ctx)
+		if err == nil {
+			alarms = append(alarms, o.MetricAlarms...)
+		}
+		return err
+	}) {
+		return nil
+	}
+	for _, a := range alarms {
+		if metrics[metricKey{aws.ToString(a.Namespace), aws.ToString(a.MetricName)}] {
+			out.MetricAlarms[aws.ToString(a.AlarmName)] = metricAlarm(a)
+		}
+	}
+	return out
+}
+
+func toSet(in []string) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range in {
+		out[s] = true
+	}
+	return out
+}

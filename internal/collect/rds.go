@@ -1,0 +1,286 @@
+package collect
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+
+	"github.com/dbaudit/scanner/internal/snapshot"
+)
+
+// outOfScopeEngines are returned by the RDS API but are not RDS/Aurora databases.
+var outOfScopeEngines = map[string]bool{"neptune": true, "docdb": true}
+
+func inScope(engine *string) bool {
+	return !outOfScopeEngines[strings.ToLower(aws.ToString(engine))]
+}
+
+// rdsState accumulates one region's RDS data across concurrent calls.
+type rdsState struct {
+	mu       sync.Mutex
+	out      *snapshot.RDS
+	families map[string]bool // "cluster:<family>" / "instance:<family>" whose defaults were requested
+}
+
+// collectRDS reads clusters and instances, then each distinct parameter group, option group
+// and engine-default family once. It returns nil when the clusters or instances could not
+// be listed: a partial listing would let rules pass on missing resources.
+func (r *regionRun) collectRDS(ctx context.Context, api RDSAPI) *snapshot.RDS {
+	var clusters []rdstypes.DBCluster
+	var instances []rdstypes.DBInstance
+	var okC, okI bool
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		p := rds.NewDescribeDBClustersPaginator(api, &rds.DescribeDBClustersInput{})
+		okC = r.pages(ctx, "rds", "DescribeDBClusters", "", p.HasMorePages, func(ctx context.Context) error {
+			out, err := p.NextPage(ctx)
+			if err == nil {
+				clusters = append(clusters, out.DBClusters...)
+			}
+			return err
+		})
+	})
+	wg.Go(func() {
+		p := rds.NewDescribeDBInstancesPaginator(api, &rds.DescribeDBInstancesInput{})
+		okI = r.pages(ctx, "rds", "DescribeDBInstances", "", p.HasMorePages, func(ctx context.Context) error {
+			out, err := p.NextPage(ctx)
+			if err == nil {
+				instances = append(instances, out.DBInstances...)
+			}
+			return err
+		})
+	})
+	wg.Wait()
+	if !okC || !okI {
+		return nil
+	}
+
+	st := &rdsState{
+		out: &snapshot.RDS{
+			DBClusters:                     []snapshot.DBCluster{},
+			DBInstances:                    []snapshot.DBInstance{},
+			DBClusterParameterGroups:       map[string]snapshot.DBClusterParameterGroup{},
+			DBParameterGroups:              map[string]snapshot.DBParameterGroup{},
+			OptionGroups:                   map[string]snapshot.OptionGroup{},
+			EngineDefaultClusterParameters: map[string]snapshot.EngineDefaults{},
+			EngineDefaultParameters:        map[string]snapshot.EngineDefaults{},
+		},
+		families: map[string]bool{},
+	}
+	clusterGroups, dbGroups, optionGroups := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, c := range clusters {
+		if !inScope(c.Engine) {
+			continue
+		}
+		st.out.DBClusters = append(st.out.DBClusters, dbCluster(c))
+		if g := aws.ToString(c.DBClusterParameterGroup); g != "" {
+			clusterGroups[g] = true
+		}
+		for _, m := range c.DBClusterOptionGroupMemberships {
+			if n := aws.ToString(m.DBClusterOptionGroupName); n != "" {
+				optionGroups[n] = true
+			}
+		}
+	}
+	for _, i := range instances {
+		if !inScope(i.Engine) {
+			continue
+		}
+		st.out.DBInstances = append(st.out.DBInstances, dbInstance(i))
+		for _, g := range i.DBParameterGroups {
+			if n := aws.ToString(g.DBParameterGroupName); n != "" {
+				dbGroups[n] = true
+			}
+		}
+		for _, m := range i.OptionGroupMemberships {
+			if n := aws.ToString(m.OptionGroupName); n != "" {
+				optionGroups[n] = true
+			}
+		}
+	}
+
+	// Each distinct group once, however many clusters/instances share it.
+	for _, name := range sortedSet(clusterGroups) {
+		wg.Go(func() { r.clusterParamGroup(ctx, api, st, name) })
+	}
+	for _, name := range sortedSet(dbGroups) {
+		wg.Go(func() { r.dbParamGroup(ctx, api, st, name) })
+	}
+	for _, name := range sortedSet(optionGroups) {
+		wg.Go(func() { r.optionGroup(ctx, api, st, name) })
+	}
+	wg.Wait()
+	return st.out
+}
+
+// pages calls fn while more() reports pages; false when a page failed (gap recorded).
+func (r *regionRun) pages(ctx context.Context, service, op, resource string, more func() bool, fn func(context.Context) error) bool {
+	for more() {
+		if err := r.call(ctx, service, op, resource, fn); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *regionRun) clusterParamGroup(ctx context.Context, api RDSAPI, st *rdsState, name string) {
+	var wg sync.WaitGroup
+	var meta *rdstypes.DBClusterParameterGroup
+	wg.Go(func() {
+		_ = r.call(ctx, "rds", "DescribeDBClusterParameterGroups", name, func(ctx context.Context) error {
+			out, err := api.DescribeDBClusterParameterGroups(ctx, &rds.DescribeDBClusterParameterGroupsInput{DBClusterParameterGroupName: aws.String(name)})
+			if err == nil && len(out.DBClusterParameterGroups) > 0 {
+				meta = &out.DBClusterParameterGroups[0]
+			}
+			return err
+		})
+		if meta != nil && meta.DBParameterGroupFamily != nil {
+			r.engineDefaults(ctx, api, st, true, *meta.DBParameterGroupFamily)
+		}
+	})
+	params := map[string]snapshot.Parameter{}
+	p := rds.NewDescribeDBClusterParametersPaginator(api, &rds.DescribeDBClusterParametersInput{DBClusterParameterGroupName: aws.String(name)})
+	ok := r.pages(ctx, "rds", "DescribeDBClusterParameters", name, p.HasMorePages, func(ctx context.Context) error {
+		out, err := p.NextPage(ctx)
+		if err == nil {
+			addParameters(params, out.Parameters)
+		}
+		return err
+	})
+	wg.Wait()
+	if !ok {
+		return // not in the snapshot: Resolve reports the group unresolved, with the gap
+	}
+	g := snapshot.DBClusterParameterGroup{DBClusterParameterGroupName: name, Parameters: params}
+	if meta != nil {
+		g.DBParameterGroupFamily = aws.ToString(meta.DBParameterGroupFamily)
+		g.Description = aws.ToString(meta.Description)
+		g.DBClusterParameterGroupArn = aws.ToString(meta.DBClusterParameterGroupArn)
+	}
+	st.mu.Lock()
+	st.out.DBClusterParameterGroups[name] = g
+	st.mu.Unlock()
+}
+
+func (r *regionRun) dbParamGroup(ctx context.Context, api RDSAPI, st *rdsState, name string) {
+	var wg sync.WaitGroup
+	var meta *rdstypes.DBParameterGroup
+	wg.Go(func() {
+		_ = r.call(ctx, "rds", "DescribeDBParameterGroups", name, func(ctx context.Context) error {
+			out, err := api.DescribeDBParameterGroups(ctx, &rds.DescribeDBParameterGroupsInput{DBParameterGroupName: aws.String(name)})
+			if err == nil && len(out.DBParameterGroups) > 0 {
+				meta = &out.DBParameterGroups[0]
+			}
+			return err
+		})
+		if meta != nil && meta.DBParameterGroupFamily != nil {
+			r.engineDefaults(ctx, api, st, false, *meta.DBParameterGroupFamily)
+		}
+	})
+	params := map[string]snapshot.Parameter{}
+	p := rds.NewDescribeDBParametersPaginator(api, &rds.DescribeDBParametersInput{DBParameterGroupName: aws.String(name)})
+	ok := r.pages(ctx, "rds", "DescribeDBParameters", name, p.HasMorePages, func(ctx context.Context) error {
+		out, err := p.NextPage(ctx)
+		if err == nil {
+			addParameters(params, out.Parameters)
+		}
+		return err
+	})
+	wg.Wait()
+	if !ok {
+		return
+	}
+	g := snapshot.DBParameterGroup{DBParameterGroupName: name, Parameters: params}
+	if meta != nil {
+		g.DBParameterGroupFamily = aws.ToString(meta.DBParameterGroupFamily)
+		g.Description = aws.ToString(meta.Description)
+		g.DBParameterGroupArn = aws.ToString(meta.DBParameterGroupArn)
+	}
+	st.mu.Lock()
+	st.out.DBParameterGroups[name] = g
+	st.mu.Unlock()
+}
+
+// engineDefaults reads a family's engine defaults once per region (the first group of the
+// family to learn its family does it).
+func (r *regionRun) engineDefaults(ctx context.Context, api RDSAPI, st *rdsState, cluster bool, family string) {
+	key := "instance:" + family
+	if cluster {
+		key = "cluster:" + family
+	}
+	st.mu.Lock()
+	if st.families[key] {
+		st.mu.Unlock()
+		return
+	}
+	st.families[key] = true
+	st.mu.Unlock()
+
+	params := map[string]snapshot.Parameter{}
+	var ok bool
+	if cluster {
+		p := rds.NewDescribeEngineDefaultClusterParametersPaginator(api, &rds.DescribeEngineDefaultClusterParametersInput{DBParameterGroupFamily: aws.String(family)})
+		ok = r.pages(ctx, "rds", "DescribeEngineDefaultClusterParameters", family, p.HasMorePages, func(ctx context.Context) error {
+			out, err := p.NextPage(ctx)
+			if err == nil && out.EngineDefaults != nil {
+				addParameters(params, out.EngineDefaults.Parameters)
+			}
+			return err
+		})
+	} else {
+		p := rds.NewDescribeEngineDefaultParametersPaginator(api, &rds.DescribeEngineDefaultParametersInput{DBParameterGroupFamily: aws.String(family)})
+		ok = r.pages(ctx, "rds", "DescribeEngineDefaultParameters", family, p.HasMorePages, func(ctx context.Context) error {
+			out, err := p.NextPage(ctx)
+			if err == nil && out.EngineDefaults != nil {
+				addParameters(params, out.EngineDefaults.Parameters)
+			}
+			return err
+		})
+	}
+	if !ok {
+		return
+	}
+	d := snapshot.EngineDefaults{DBParameterGroupFamily: family, Parameters: params}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if cluster {
+		st.out.EngineDefaultClusterParameters[family] = d
+	} else {
+		st.out.EngineDefaultParameters[family] = d
+	}
+}
+
+func (r *regionRun) optionGroup(ctx context.Context, api RDSAPI, st *rdsState, name string) {
+	var groups []rdstypes.OptionGroup
+	p := rds.NewDescribeOptionGroupsPaginator(api, &rds.DescribeOptionGroupsInput{OptionGroupName: aws.String(name)})
+	if !r.pages(ctx, "rds", "DescribeOptionGroups", name, p.HasMorePages, func(ctx context.Context) error {
+		out, err := p.NextPage(ctx)
+		if err == nil {
+			groups = append(groups, out.OptionGroupsList...)
+		}
+		return err
+	}) {
+		return
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, g := range groups {
+		if aws.ToString(g.OptionGroupName) == name {
+			st.out.OptionGroups[name] = optionGroup(g)
+		}
+	}
+}
+
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
