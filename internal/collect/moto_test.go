@@ -3,6 +3,10 @@ package collect
 import (
 	"context"
 	"fmt"
+	"github.com/dbaudit/scanner/internal/engine"
+	"github.com/dbaudit/scanner/internal/finding"
+	"github.com/dbaudit/scanner/internal/snapshot"
+	"github.com/dbaudit/scanner/rules"
 	"net"
 	"net/http"
 	"os/exec"
@@ -290,5 +294,54 @@ func TestMotoIntegration(t *testing.T) {
 	}
 	if west.RDS == nil || len(west.RDS.DBClusters) != 0 {
 		t.Errorf("us-west-2 RDS = %+v, want collected and empty", west.RDS)
+	}
+	assertMotoFindings(t, snap)
+}
+
+// assertMotoFindings evaluates the collected snapshot with the built-in rules: the same
+// verdicts a live scan of this moto state reports.
+func assertMotoFindings(t *testing.T, snap *snapshot.Snapshot) {
+	t.Helper()
+	snapshot.Resolve(snap)
+	eng, err := engine.New(context.Background(), engine.WithSource(engine.Source{FS: rules.FS}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings, err := eng.Evaluate(context.Background(), snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]finding.Status{}
+	for _, f := range findings {
+		name := f.ResourceName
+		if name == "" {
+			name = f.ResourceID
+		}
+		got[f.RuleID+" "+name] = f.Status
+	}
+	const audit, pg = "/aws/rds/cluster/mysql-audited/audit", "/aws/rds/cluster/pg-audited/postgresql"
+	want := map[string]finding.Status{
+		"DBAUDIT-RDS-001 mysql-audited": finding.StatusPass, // audit export on
+		"DBAUDIT-RDS-001 mysql-silent":  finding.StatusFail, // no exports
+		"DBAUDIT-RDS-002 mysql-audited": finding.StatusPass, // server_audit_logging=1 + events
+		"DBAUDIT-RDS-002 mysql-silent":  finding.StatusFail, // server_audit_logging=0
+		"DBAUDIT-RDS-003 mysql-audited": finding.StatusFail, // events lack QUERY
+		// server_audit_excl_users is unset in the group and moto has no engine defaults.
+		"DBAUDIT-RDS-004 mysql-audited": finding.StatusNotEvaluated,
+		"DBAUDIT-RDS-010 pg-audited":    finding.StatusPass,
+		"DBAUDIT-RDS-012 pg-audited":    finding.StatusPass, // pgaudit preloaded
+		"DBAUDIT-RDS-013 pg-audited":    finding.StatusFail, // ddl,role lacks write
+		"DBAUDIT-RDS-014 pg-audited":    finding.StatusNotEvaluated,
+		"DBAUDIT-LOGS-002 " + audit:     finding.StatusPass, // 365 days
+		"DBAUDIT-LOGS-002 " + pg:        finding.StatusPass, // never expire
+		"DBAUDIT-LOGS-004 " + audit:     finding.StatusFail, // the alarm has no actions
+		"DBAUDIT-CT-001 " + motoAccount: finding.StatusPass,
+		"DBAUDIT-CT-003 audit-trail":    finding.StatusFail, // no KMS key
+		"DBAUDIT-CT-004 audit-trail":    finding.StatusPass,
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: %q, want %s", k, got[k], w)
+		}
 	}
 }
