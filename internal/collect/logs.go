@@ -117,6 +117,7 @@ func (r *regionRun) collectLogsAndTrails(ctx context.Context, cl RegionClients) 
 	if !logsOK {
 		return nil, nil, ct
 	}
+	r.collectMetricFilters(ctx, cl.Logs, ls.groups)
 	logs := &snapshot.Logs{LogGroups: ls.groups}
 	return logs, r.collectAlarms(ctx, cl.CloudWatch, logs), ct
 }
@@ -149,28 +150,6 @@ func (r *regionRun) addLogGroup(ctx context.Context, wg *sync.WaitGroup, api Log
 	ls.mu.Lock()
 	ls.groups[name] = logGroup(g)
 	ls.mu.Unlock()
-	// Always asked: metricFilterCount is not trusted to skip the call (moto reports 0 for a
-	// group with a filter).
-	wg.Go(func() {
-		var filters []snapshot.MetricFilter
-		p := cloudwatchlogs.NewDescribeMetricFiltersPaginator(api, &cloudwatchlogs.DescribeMetricFiltersInput{LogGroupName: aws.String(name)})
-		if !r.pages(ctx, "logs", "DescribeMetricFilters", name, p.HasMorePages, func(ctx context.Context) error {
-			out, err := p.NextPage(ctx)
-			if err == nil {
-				for _, f := range out.MetricFilters {
-					filters = append(filters, metricFilter(f))
-				}
-			}
-			return err
-		}) {
-			return
-		}
-		ls.mu.Lock()
-		lg := ls.groups[name]
-		lg.MetricFilters = append(lg.MetricFilters, filters...)
-		ls.groups[name] = lg
-		ls.mu.Unlock()
-	})
 	wg.Go(func() {
 		var filters []snapshot.SubscriptionFilter
 		p := cloudwatchlogs.NewDescribeSubscriptionFiltersPaginator(api, &cloudwatchlogs.DescribeSubscriptionFiltersInput{LogGroupName: aws.String(name)})
@@ -191,6 +170,38 @@ func (r *regionRun) addLogGroup(ctx context.Context, wg *sync.WaitGroup, api Log
 		ls.groups[name] = lg
 		ls.mu.Unlock()
 	})
+}
+
+// collectMetricFilters lists the region's metric filters once (all pages) and keeps those
+// of the collected groups: one listing instead of a call per log group, which is most of
+// the Logs calls in a region with many databases. metricFilterCount is not used to skip
+// anything (moto reports 0 for a group with a filter). A failed listing is a region-wide
+// gap (no resource), which the rules read as "filters unknown" for every group.
+func (r *regionRun) collectMetricFilters(ctx context.Context, api LogsAPI, groups map[string]snapshot.LogGroup) {
+	if len(groups) == 0 {
+		return
+	}
+	found := map[string][]snapshot.MetricFilter{}
+	p := cloudwatchlogs.NewDescribeMetricFiltersPaginator(api, &cloudwatchlogs.DescribeMetricFiltersInput{})
+	if !r.pages(ctx, "logs", "DescribeMetricFilters", "", p.HasMorePages, func(ctx context.Context) error {
+		out, err := p.NextPage(ctx)
+		if err == nil {
+			for _, f := range out.MetricFilters {
+				name := aws.ToString(f.LogGroupName)
+				if _, ours := groups[name]; ours {
+					found[name] = append(found[name], metricFilter(f))
+				}
+			}
+		}
+		return err
+	}) {
+		return
+	}
+	for name, filters := range found {
+		g := groups[name]
+		g.MetricFilters = append(g.MetricFilters, filters...)
+		groups[name] = g
+	}
 }
 
 type metricKey struct{ namespace, name string }
