@@ -56,6 +56,7 @@ error, 3 nothing failing but the scan is incomplete (collection gaps).`,
 	f.BoolVar(&o.noColor, "no-color", false, "never colour the table output")
 	f.StringVar(&o.input.Region, "region", "", "region for inputs that do not name one")
 	f.StringVar(&o.input.Account, "account", "", "account id for inputs that do not name one")
+	f.BoolVar(&o.input.SkipUnknown, "skip-unknown", false, "skip files of unknown shape with a note instead of failing (for pre-commit, which passes every changed file)")
 	addPolicyFlags(f, &o.policy)
 	addCollectFlags(f, &o.collect)
 	addPushFlags(f, &o.push)
@@ -170,7 +171,9 @@ func (a *app) loadSnapshot(ctx context.Context, o *scanOptions, args []string) (
 		}
 		return snap, []string{scanner.DemoSnapshotName}, nil
 	case len(args) > 0:
-		snap, err := input.Load(ctx, args, o.input)
+		opts := o.input
+		opts.Notice = func(msg string) { fmt.Fprintf(a.streams.Err, "scanner: note: %s\n", msg) }
+		snap, err := input.Load(ctx, args, opts)
 		if err != nil {
 			return nil, nil, withCode(ExitError, err)
 		}
@@ -201,11 +204,21 @@ func buildReport(snap *snapshot.Snapshot, selected []*finding.Rule, findings []f
 // writeOutputs renders every format in memory first, so an error never leaves a partial
 // file, then writes each file atomically (temp file + rename).
 func (a *app) writeOutputs(ctx context.Context, outs []output, rep *finding.Report, o *scanOptions) error {
+	workDir, err := os.Getwd()
+	if err != nil {
+		return fmt.Errorf("find the working directory: %w", err)
+	}
 	rendered := make([][]byte, len(outs))
 	for i, out := range outs {
-		opts := report.Options{Color: out.path == "" && !o.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(a.streams.Out)}
-		if out.path != "" {
-			opts.BaseDir = filepath.Dir(out.path)
+		opts := report.Options{
+			Color: out.path == "" && !o.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(a.streams.Out),
+			// SARIF URIs are made relative to the working directory: in CI that is the
+			// repository root, which is what GitHub code scanning resolves them against.
+			BaseDir:    workDir,
+			ProductARN: o.push.ProductARN,
+			// ASFF UpdatedAt must move forward on every import, so file output uses the
+			// real clock (reporters themselves never read one).
+			Now: time.Now,
 		}
 		r, err := report.New(out.format, opts)
 		if err != nil {

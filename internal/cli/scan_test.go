@@ -50,12 +50,15 @@ func TestScanExitCodes(t *testing.T) {
 	passing := writeFile(t, dir, "passing.json", passingSnapshot)
 	withGap := writeFile(t, dir, "gap.json", strings.Replace(passingSnapshot, `"accounts"`,
 		`"collection_gaps": [{"account_id": "123456789012", "region": "us-east-1", "service": "logs", "operation": "DescribeLogGroups", "error_code": "AccessDenied"}], "accounts"`, 1))
+	unrelated := writeFile(t, dir, "package.json", `{"name": "web", "version": "1.0.0"}`)
 	tests := []struct {
 		name string
 		args []string
 		want int
 	}{
 		{"demo has failing findings", []string{"scan", "--demo"}, ExitFindings},
+		{"file of unknown shape", []string{"scan", unrelated}, ExitError},
+		{"file of unknown shape skipped (pre-commit)", []string{"scan", "--skip-unknown", unrelated}, ExitOK},
 		{"nothing failing", []string{"scan", passing}, ExitOK},
 		{"gaps without failures are incomplete", []string{"scan", withGap}, ExitIncomplete},
 		{"fail-on above every failure, but demo has a gap", []string{"scan", "--demo", "--fail-on", "critical"}, ExitIncomplete},
@@ -215,4 +218,3 @@ func firstDiff(a, b string) string {
 	}
 	return "lengths differ"
 }
-

@@ -96,6 +96,12 @@ func Load(ctx context.Context, paths []string, opts Options) (*snapshot.Snapshot
 		}
 		parts = append(parts, s)
 	}
+	if len(parts) == 0 && opts.SkipUnknown {
+		// Nothing to judge (e.g. a pre-commit run on unrelated files): an empty snapshot,
+		// so the scan reports no findings instead of failing.
+		opts.notice("no input files of a known kind in %s; nothing to scan", strings.Join(paths, ", "))
+		return &snapshot.Snapshot{SchemaVersion: snapshot.SchemaVersion, Accounts: []snapshot.Account{}}, nil
+	}
 	if len(parts) == 0 {
 		return nil, fmt.Errorf("read %s: no input files of a known kind", strings.Join(paths, ", "))
 	}
