@@ -86,20 +86,17 @@ func Encode(w io.Writer, s *Snapshot) error {
 	return nil
 }
 
-// jsonPointerToPath turns "/accounts/0/regions" into "$.accounts[0].regions".
-func jsonPointerToPath(ptr string) string {
-	if ptr == "" || ptr == "/" {
-		return "$"
-	}
+// jsonPath renders path tokens as "$.accounts[0].log_groups["/aws/rds/x"]".
+func jsonPath(tokens []string) string {
 	var b strings.Builder
 	b.WriteString("$")
-	for _, tok := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		if isIndex(tok) {
+	for _, tok := range tokens {
+		switch {
+		case isIndex(tok):
 			b.WriteString("[" + tok + "]")
-		} else if strings.ContainsAny(tok, ". /[]\"") {
+		case tok == "" || strings.ContainsAny(tok, ". /[]\"*"):
 			b.WriteString(fmt.Sprintf("[%q]", tok))
-		} else {
+		default:
 			b.WriteString("." + tok)
 		}
 	}

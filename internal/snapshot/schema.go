@@ -70,7 +70,7 @@ func (v *Validator) Validate(data []byte) error {
 		return fmt.Errorf("validate snapshot: %w", err)
 	}
 	leaf := deepest(ve)
-	path := jsonPointerToPath("/" + strings.Join(leaf.InstanceLocation, "/"))
+	path := jsonPath(leaf.InstanceLocation)
 	return fmt.Errorf("%s: %s", path, leafMessage(leaf))
 }
 
