@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -125,5 +126,58 @@ func TestCollectStdout(t *testing.T) {
 	}
 	if _, err := snapshot.Decode("stdout", stdout.Bytes()); err != nil {
 		t.Fatalf("stdout is not a snapshot: %v", err)
+	}
+}
+
+// TestScanLive: `scan` with no input collects and evaluates in one go, with the same output
+// options as offline; a region that could not be read shows as gaps and NOT_EVALUATED.
+func TestScanLive(t *testing.T) {
+	srv := awsfake.New()
+	defer srv.Close()
+	r := srv.AddAccount("123456789012", "us-east-1").Region("us-east-1")
+	r.DBClusters = []awsfake.Item{{"DBClusterIdentifier": "c1", "Engine": "aurora-mysql", "DBClusterArn": "arn:aws:rds:us-east-1:123456789012:cluster:c1",
+		"DBClusterParameterGroup": "audit", "EnabledCloudwatchLogsExports": []string{"audit"}}}
+	r.ClusterParamGroups["audit"] = &awsfake.ParamGroup{
+		Meta:       awsfake.Item{"DBClusterParameterGroupName": "audit", "DBParameterGroupFamily": "aurora-mysql8.0"},
+		Parameters: []awsfake.Item{{"ParameterName": "server_audit_logging", "ParameterValue": "0", "Source": "user"}},
+	}
+	srv.AddFault(awsfake.Fault{Service: "logs", Region: "us-east-1", Status: 403, Code: "AccessDenied"})
+	collectEnv(t, srv, "123456789012")
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(context.Background(), []string{"scan", "--regions", "us-east-1", "--quiet", "--format", "json"},
+		cli.Streams{In: strings.NewReader(""), Out: &stdout, Err: &stderr})
+	if code != cli.ExitFindings {
+		t.Fatalf("exit %d, want %d (c1 has auditing off); stderr: %s", code, cli.ExitFindings, stderr.String())
+	}
+	var rep struct {
+		Findings []struct {
+			RuleID       string `json:"rule_id"`
+			Status       string `json:"status"`
+			ResourceName string `json:"resource_name"`
+			Reason       string `json:"reason"`
+			AccountID    string `json:"account_id"`
+		} `json:"findings"`
+		Gaps []struct{ Service, Operation string } `json:"collection_gaps"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatalf("output is not the JSON report: %v", err)
+	}
+	var sawFail, sawNotEvaluated bool
+	for _, f := range rep.Findings {
+		if f.RuleID == "DBAUDIT-RDS-002" && f.Status == "FAIL" && f.ResourceName == "c1" && f.AccountID == "123456789012" {
+			sawFail = true
+		}
+		if strings.HasPrefix(f.RuleID, "DBAUDIT-LOGS-") && f.Status == "NOT_EVALUATED" && strings.Contains(f.Reason, "AccessDenied") {
+			sawNotEvaluated = true
+		}
+		if strings.HasPrefix(f.RuleID, "DBAUDIT-LOGS-") && f.Status == "PASS" {
+			t.Errorf("%s passed although CloudWatch Logs could not be read", f.RuleID)
+		}
+	}
+	if !sawFail || !sawNotEvaluated {
+		t.Errorf("want an RDS-002 FAIL and log rules NOT_EVALUATED with the AccessDenied reason; got %+v", rep.Findings)
+	}
+	if len(rep.Gaps) == 0 {
+		t.Error("the JSON report shows no collection gaps")
 	}
 }
