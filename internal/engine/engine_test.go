@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -179,5 +180,53 @@ func TestBuiltinRulesLoad(t *testing.T) {
 	}
 	if len(e.Rules()) == 0 {
 		t.Fatal("no built-in rules")
+	}
+}
+
+// TestEvaluateIsSafeForConcurrentUse shares one Engine between goroutines (run with -race):
+// every call must give the same findings as a lone call.
+func TestEvaluateIsSafeForConcurrentUse(t *testing.T) {
+	e, err := New(context.Background(), WithSource(Source{FS: rules.FS}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := testSnapshot()
+	snapshot.Resolve(snap)
+	want, err := e.Evaluate(context.Background(), snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const goroutines = 8
+	errs := make(chan error, goroutines)
+	for g := 0; g < goroutines; g++ {
+		go func() {
+			got, err := e.Evaluate(context.Background(), snap)
+			if err == nil && len(got) != len(want) {
+				err = fmt.Errorf("got %d findings, want %d", len(got), len(want))
+			}
+			for i := range got {
+				if err == nil && (got[i].RuleID != want[i].RuleID || got[i].Status != want[i].Status || got[i].ResourceID != want[i].ResourceID) {
+					err = fmt.Errorf("finding %d differs: %+v vs %+v", i, got[i], want[i])
+				}
+			}
+			errs <- err
+		}()
+	}
+	for g := 0; g < goroutines; g++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestEvaluateStopsWhenCancelled(t *testing.T) {
+	e, err := New(context.Background(), WithSource(Source{FS: rules.FS}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := e.Evaluate(ctx, testSnapshot()); err == nil {
+		t.Fatal("Evaluate on a cancelled context returned no error")
 	}
 }
