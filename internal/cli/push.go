@@ -72,6 +72,17 @@ func (a *app) pushIfRequested(ctx context.Context, r *finding.Report, o *pushOpt
 	for _, rule := range r.Rules {
 		scope.GeneratorIDs = append(scope.GeneratorIDs, report.ASFFGeneratorID(tool, rule.ID))
 	}
+	// Every region the scan covered is in scope, including those with no finding left: their
+	// earlier findings are resolved rather than left open (prowler#2190).
+	scope.ProductARN = o.ProductARN
+	seen := map[string]bool{}
+	for _, sr := range r.Scanned {
+		scope.Covered = append(scope.Covered, securityhub.Covered{Account: sr.AccountID, Region: sr.Region})
+		if !seen[sr.Region] {
+			seen[sr.Region] = true
+			scope.Regions = append(scope.Regions, sr.Region)
+		}
+	}
 	return a.push(ctx, findings, scope, o)
 }
 

@@ -125,3 +125,58 @@ func TestPushIfRequested(t *testing.T) {
 		t.Errorf("stored %d, want 3", n)
 	}
 }
+
+// TestPushResolvesRegionsWithoutFindings: a region the scan covered but where nothing is
+// left (the last database was deleted) still has its earlier findings resolved.
+func TestPushResolvesRegionsWithoutFindings(t *testing.T) {
+	fake := shfake.New(shfake.Config{})
+	defer fake.Close()
+	hermeticAWS(t, fake.URL)
+
+	earlier := pushReport()
+	earlier.Findings = append(earlier.Findings, finding.Finding{
+		RuleID: "DBAUDIT-RDS-001", Status: finding.StatusFail, Severity: finding.High,
+		ResourceID: "arn:aws:rds:us-west-2:123456789012:cluster:gone", ResourceType: "AwsRdsDbCluster",
+		AccountID: "123456789012", Region: "us-west-2", Message: "Cluster gone fails.",
+	})
+	old, err := report.BuildASFF(earlier, report.Options{Now: func() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var goneID string
+	for _, f := range old {
+		raw, _ := json.Marshal(f)
+		var m map[string]any
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Fatal(err)
+		}
+		fake.Seed(m)
+		if strings.Contains(string(raw), "cluster:gone") {
+			goneID = f.ID
+		}
+	}
+
+	now := pushReport() // us-east-1 findings only
+	now.Scanned = []finding.AccountRegion{{AccountID: "123456789012", Region: "us-east-1"}, {AccountID: "123456789012", Region: "us-west-2"}}
+	a := &app{streams: Streams{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}}
+	o := &pushOptions{}
+	fs := pflag.NewFlagSet("scan", pflag.ContinueOnError)
+	addPushFlags(fs, o)
+	if err := fs.Parse([]string{"--push-securityhub"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.pushIfRequested(context.Background(), now, o); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fake.Findings() {
+		if f["Id"] != goneID {
+			continue
+		}
+		comp, _ := f["Compliance"].(map[string]any)
+		if f["RecordState"] != "ARCHIVED" && (comp == nil || comp["Status"] != "PASSED") {
+			t.Errorf("the us-west-2 finding was left open: RecordState %v, Compliance %v", f["RecordState"], comp)
+		}
+		return
+	}
+	t.Fatalf("seeded finding %s not found", goneID)
+}

@@ -198,6 +198,11 @@ func buildReport(snap *snapshot.Snapshot, selected []*finding.Rule, findings []f
 	for _, g := range snap.CollectionGaps {
 		rep.Gaps = append(rep.Gaps, finding.Gap(g))
 	}
+	for _, acct := range snap.Accounts {
+		for _, r := range acct.Regions {
+			rep.Scanned = append(rep.Scanned, finding.AccountRegion{AccountID: acct.AccountID, Region: r.Region})
+		}
+	}
 	return rep
 }
 

@@ -145,6 +145,12 @@ type Gap struct {
 	Message   string `json:"message,omitempty"`
 }
 
+// AccountRegion names one region of one account.
+type AccountRegion struct {
+	AccountID string
+	Region    string
+}
+
 // Tool names the scanner build that produced a report.
 type Tool struct {
 	Name    string `json:"name"`
@@ -161,6 +167,9 @@ type Report struct {
 	Rules    []*Rule   `json:"-"`
 	Findings []Finding `json:"findings"`
 	Gaps     []Gap     `json:"collection_gaps,omitempty"`
+	// Scanned lists every account and region the input covered, findings or not, so a
+	// Security Hub push can resolve the old findings of a region that now has none.
+	Scanned []AccountRegion `json:"-"`
 	// Compliance summarises the findings per control of the frameworks selected with
 	// --framework (empty without it).
 	Compliance []FrameworkSummary `json:"compliance_summary,omitempty"`

@@ -128,7 +128,17 @@ type Scope struct {
 	GeneratorIDs []string
 	// Regions adds resource Regions the scan covered beyond those of its findings.
 	Regions []string
+	// Covered lists every account and Region the scan read. Each gets its findings swept
+	// even when the scan produced none there (the last database was deleted), in the
+	// Security Hub Region of its own-account default product (or ProductARN's).
+	Covered []Covered
+	// ProductARN is the product the scan's findings were built with ("": the own-account
+	// default product of each Region).
+	ProductARN string
 }
+
+// Covered is one account and Region a scan read.
+type Covered struct{ Account, Region string }
 
 // Failure is a finding that could not be delivered.
 type Failure struct {
@@ -207,6 +217,26 @@ func (p *Pusher) Push(ctx context.Context, findings []report.ASFFFinding, scope 
 		groups[k] = append(groups[k], item{f: f, size: size, kind: "import"})
 	}
 
+	for _, c := range scope.Covered {
+		region, product := c.Region, scope.ProductARN
+		if p.opts.Region != "" {
+			region = p.opts.Region
+		}
+		if product == "" {
+			product = report.DefaultProductARN(partitionOf(order), region, c.Account)
+		} else {
+			region = productRegion(product)
+			if p.opts.Region != "" {
+				region = p.opts.Region
+			}
+		}
+		k := groupKey{region, product, c.Account}
+		if _, ok := groups[k]; !ok {
+			groups[k] = nil
+			order = append(order, k)
+		}
+	}
+
 	for _, k := range order {
 		if err := p.pushGroup(ctx, k, groups[k], ruleSel, scope.Regions, res); err != nil {
 			return res, fmt.Errorf("securityhub: %w", err)
@@ -217,6 +247,16 @@ func (p *Pusher) Push(ctx context.Context, findings []report.ASFFFinding, scope 
 		return res, fmt.Errorf("securityhub: %d %w", len(res.Failed), ErrUndelivered)
 	}
 	return res, nil
+}
+
+// partitionOf is the AWS partition of the pushed findings' products ("aws" if none).
+func partitionOf(keys []groupKey) string {
+	for _, k := range keys {
+		if parts := strings.SplitN(k.product, ":", 3); len(parts) == 3 && parts[1] != "" {
+			return parts[1]
+		}
+	}
+	return "aws"
 }
 
 func (p *Pusher) pushGroup(ctx context.Context, k groupKey, current []item, ruleSel map[string]bool, extraRegions []string, res *Result) error {
