@@ -121,7 +121,7 @@ func vmHWM() string {
 	return "n/a"
 }
 
-// BenchmarkLoadPlan50MB imports a generated 50 MB plan (docs/performance-inputs.md):
+// BenchmarkLoadPlan50MB imports a generated 50 MB plan (docs/performance.md §3):
 //
 //	go test ./internal/input -run '^$' -bench LoadPlan50MB -benchtime 3x
 func BenchmarkLoadPlan50MB(b *testing.B) {

@@ -3,6 +3,7 @@ package input
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -356,3 +357,19 @@ func atoiSafe(s string) (int, bool) {
 }
 
 func boolPtr(b bool) *bool { return &b }
+
+// trailDeliveryAttributes are the GetTrailStatus members that only a running trail has.
+var trailDeliveryAttributes = []string{"LatestDeliveryTime", "LatestDeliveryError", "LatestCloudWatchLogsDeliveryTime", "LatestCloudWatchLogsDeliveryError"}
+
+// markDeliveryUnknown lists a configured trail's delivery status as unknown.
+func markDeliveryUnknown(d *snapshot.Derived) *snapshot.Derived {
+	if d == nil {
+		d = &snapshot.Derived{}
+	}
+	for _, a := range trailDeliveryAttributes {
+		if !slices.Contains(d.UnknownAttributes, a) {
+			d.UnknownAttributes = append(d.UnknownAttributes, a)
+		}
+	}
+	return d
+}

@@ -1126,6 +1126,10 @@ func (t *cfnTemplate) emit(b *builder, r *cfnResource) error {
 		}
 		tr.EventSelectors = t.selectors(p)
 		tr.Derived = p.derived("Name")
+		// Configuration says whether the trail logs, not when it last delivered: a trail
+		// that does not exist yet has no delivery history, which rules must not read as
+		// "never delivered".
+		tr.Derived = markDeliveryUnknown(tr.Derived)
 		if p.err != nil {
 			return p.err
 		}

@@ -20,6 +20,8 @@ import (
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
 
 	"github.com/dbaudit/scanner/internal/collect"
+	"github.com/dbaudit/scanner/internal/finding"
+	"github.com/dbaudit/scanner/internal/snapshot"
 )
 
 // startMoto starts moto_server on a free port and kills that process group when the test ends.
@@ -84,7 +86,7 @@ func awsEnv(t *testing.T) []string {
 
 // TestExportScriptEndToEnd: moto_server + the real aws CLI → scripts/export-aws-cli.sh →
 // Load gives the scenario's resources, the same facts as the committed export, and the same
-// facts as the live collector reading the same moto state.
+// facts and rule verdicts as the live collector reading the same moto state.
 func TestExportScriptEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("aws CLI export round trip skipped in -short mode (about 40 s)")
@@ -152,20 +154,35 @@ func TestExportScriptEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatalf("live collection: %v", err)
 	}
-	// moto reports metricFilterCount 0 for groups that have metric filters, and the collector
-	// skips DescribeMetricFilters for such groups (and then keeps no alarms, as it reads only
-	// alarms on filter metrics). Against moto, compare everything but filters and alarms.
-	motoBlind := func(facts []string) []string {
-		var out []string
-		for _, f := range facts {
-			if !strings.Contains(f, " metric-filter ") && !strings.Contains(f, " alarm ") {
-				out = append(out, f)
-			}
-		}
-		return out
-	}
-	liveFacts := motoBlind(scenarioFacts(live))
-	if d := diffLines(motoBlind(got), liveFacts); d != "" {
+	// The collector lists the region's metric filters once (DescribeMetricFilters without a
+	// group, collectMetricFilters) rather than trusting moto's metricFilterCount 0, so filters
+	// and alarms are compared too. The importer joins alarms to filters at import; the
+	// collector leaves that to snapshot.Resolve, which `scanner scan` runs on every snapshot.
+	snapshot.Resolve(s)
+	snapshot.Resolve(live)
+	if d := diffLines(scenarioFacts(s), scenarioFacts(live)); d != "" {
 		t.Errorf("aws CLI export and live collector disagree (- export, + live):\n%s\nlive gaps: %+v", d, live.CollectionGaps)
+	}
+
+	// The same findings: every rule's verdict on every resource. One verdict differs: an
+	// export carries no generation time (generated_at), so CT-006 cannot compute how long ago
+	// the trail delivered and says NOT_EVALUATED, where the collector, which stamps its
+	// snapshot, judges the delivery age (PASS).
+	exported, collected := verdictsOf(t, evaluate(t, s)), verdictsOf(t, evaluate(t, live))
+	const ct006 = "DBAUDIT-CT-006 123456789012/us-east-1 org-trail"
+	if e, l := exported[ct006], collected[ct006]; e.Status != finding.StatusNotEvaluated || !strings.Contains(e.Reason, "generated_at") || l.Status != finding.StatusPass {
+		t.Errorf("%s: export %s (%s), live %s; want NOT_EVALUATED for want of generated_at, and PASS", ct006, e.Status, e.Reason, l.Status)
+	}
+	skip := map[string]scenarioDivergence{ct006: {}}
+	if d := diffLines(verdictLines(exported, skip), verdictLines(collected, skip)); d != "" {
+		t.Errorf("aws CLI export and live collector give different verdicts (- export, + live):\n%s", d)
+	}
+	// Given the collector's generation time, the export judges exactly as the collector.
+	if live.GeneratedAt == "" {
+		t.Fatal("the live snapshot has no generated_at")
+	}
+	s.GeneratedAt = live.GeneratedAt
+	if d := diffLines(verdictLines(verdictsOf(t, evaluate(t, s)), nil), verdictLines(collected, nil)); d != "" {
+		t.Errorf("with generated_at set, export and live collector give different verdicts (- export, + live):\n%s", d)
 	}
 }

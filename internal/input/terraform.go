@@ -787,6 +787,10 @@ func (p *tfPlan) emit(b *builder, r *tfResource) {
 		}
 		t.EventSelectors = p.selectors(a)
 		t.Derived = p.derived(a, "Name")
+		// Configuration says whether the trail logs, not when it last delivered: a trail
+		// that does not exist yet has no delivery history, which rules must not read as
+		// "never delivered".
+		t.Derived = markDeliveryUnknown(t.Derived)
 		ct := b.cloudtrail(acct, reg)
 		ct.Trails = append(ct.Trails, t)
 	}

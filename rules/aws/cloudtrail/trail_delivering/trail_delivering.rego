@@ -83,6 +83,7 @@ _problem(trail) := "IsLogging=false" if {
 } else := "LatestDeliveryTime absent (no log file delivered)" if {
 	trail.status.IsLogging == true
 	not trail.status.LatestDeliveryTime
+	not aws.unknown(trail, "LatestDeliveryTime")
 } else := sprintf("LatestDeliveryTime=%s (%v h before generated_at=%s)", [delivered, floor(age_ns / 3600000000000), input.generated_at]) if {
 	trail.status.IsLogging == true
 	delivered := trail.status.LatestDeliveryTime
@@ -93,6 +94,9 @@ _problem(trail) := "IsLogging=false" if {
 # Why a trail without a known problem cannot be judged.
 _unknown(account_id, region, trail) := sprintf("the home region %s of the trail was not collected; its status is not known", [trail.HomeRegion]) if {
 	not _is_home(region, trail)
+} else := "the trail's log delivery is not known from configuration (it has not run yet)" if {
+	trail.status.IsLogging == true
+	aws.unknown(trail, "LatestDeliveryTime")
 } else := reason if {
 	not trail.status
 	reason := _status_missing(account_id, region, trail)

@@ -95,3 +95,19 @@ test_not_evaluated_when_home_region_not_collected if {
 	count(rule.deny) == 0 with input as inp
 	rule.not_evaluated == {{"resource": _arn1, "reason": "the home region us-east-1 of the trail was not collected; its status is not known"}} with input as inp
 }
+
+# A Terraform plan or CloudFormation template says the trail logs, but it has not delivered
+# anything yet: not evaluated, not "never delivered".
+test_not_evaluated_when_delivery_unknown_from_configuration if {
+	trail := {
+		"Name": "planned",
+		"TrailARN": "arn:aws:cloudtrail:us-east-1:123456789012:trail/planned",
+		"HomeRegion": "us-east-1",
+		"status": {"IsLogging": true},
+		"derived": {"unknown_attributes": ["LatestDeliveryTime", "LatestDeliveryError"]},
+	}
+	inp := {"generated_at": "2026-11-20T09:00:00Z", "accounts": [{"account_id": "123456789012", "regions": [{"region": "us-east-1", "cloudtrail": {"trails": [trail]}}]}]}
+	count(rule.deny) == 0 with input as inp
+	some ne in rule.not_evaluated with input as inp
+	contains(ne.reason, "not known from configuration")
+}
