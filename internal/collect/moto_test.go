@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"github.com/dbaudit/scanner/internal/engine"
 	"github.com/dbaudit/scanner/internal/finding"
+	"github.com/dbaudit/scanner/internal/mototest"
 	"github.com/dbaudit/scanner/internal/snapshot"
 	"github.com/dbaudit/scanner/rules"
-	"net"
-	"net/http"
-	"os/exec"
 	"slices"
 	"sort"
 	"testing"
@@ -33,54 +31,6 @@ import (
 )
 
 const motoAccount = "123456789012" // moto's default account
-
-// startMoto starts moto_server on a free port for this test and stops that process at the
-// end; it skips the test when moto is not installed (testing-aws.md §2).
-func startMoto(t *testing.T) string {
-	t.Helper()
-	var cmd *exec.Cmd
-	port := freePort(t)
-	if path, err := exec.LookPath("moto_server"); err == nil {
-		cmd = exec.Command(path, "-H", "127.0.0.1", "-p", port)
-	} else if py, err := exec.LookPath("python3"); err == nil && exec.Command(py, "-c", "import moto.server").Run() == nil {
-		cmd = exec.Command(py, "-m", "moto.server", "-H", "127.0.0.1", "-p", port)
-	} else {
-		t.Skip("moto not installed (neither moto_server nor python3 -m moto.server): skipping the moto integration test")
-	}
-	if err := cmd.Start(); err != nil {
-		t.Skipf("moto_server did not start: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	url := "http://127.0.0.1:" + port
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get(url + "/moto-api/")
-		if err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return url
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server not ready on %s: %v", url, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	_, port, _ := net.SplitHostPort(l.Addr().String())
-	return port
-}
 
 // motoCloudWatch switches CloudWatch to the query protocol: moto does not serve RPC v2
 // CBOR (testing-aws.md §2.2). Tests only; production keeps the default protocol.
@@ -112,7 +62,7 @@ func must[T any](t *testing.T, what string) func(T, error) T {
 // a metric filter with an alarm and a multi-Region trail in moto, collects, and checks
 // the snapshot. Moto lacks engine defaults (HTTP 500), which must show as gaps.
 func TestMotoIntegration(t *testing.T) {
-	url := startMoto(t)
+	url := mototest.Start(t, "the moto integration test")
 	ctx := context.Background()
 	cfg := motoConfig(url)
 	rc := rds.NewFromConfig(cfg)

@@ -2,16 +2,12 @@ package input
 
 import (
 	"context"
-	"fmt"
-	"net"
-	"net/http"
+	"github.com/dbaudit/scanner/internal/mototest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -23,49 +19,6 @@ import (
 	"github.com/dbaudit/scanner/internal/finding"
 	"github.com/dbaudit/scanner/internal/snapshot"
 )
-
-// startMoto starts moto_server on a free port and kills that process group when the test ends.
-func startMoto(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	_ = l.Close()
-	args := []string{"-H", "127.0.0.1", "-p", fmt.Sprint(port)}
-	var cmd *exec.Cmd
-	if p, err := exec.LookPath("moto_server"); err == nil {
-		cmd = exec.Command(p, args...)
-	} else if py, err := exec.LookPath("python3"); err == nil && exec.Command(py, "-c", "import moto.server").Run() == nil {
-		cmd = exec.Command(py, append([]string{"-m", "moto.server"}, args...)...)
-	} else {
-		t.Skip("moto not installed (moto_server / python3 -m moto.server): skipping the aws CLI export round trip")
-	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Skipf("moto_server did not start: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		_ = cmd.Wait()
-	})
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := http.Get(url + "/moto-api/")
-		if err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return url
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server not ready at %s: %v", url, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
 
 // awsEnv is a hermetic environment for the aws CLI against moto.
 func awsEnv(t *testing.T) []string {
@@ -94,7 +47,7 @@ func TestExportScriptEndToEnd(t *testing.T) {
 	if _, err := exec.LookPath("aws"); err != nil {
 		t.Skip("the aws CLI is not installed: skipping the export round trip")
 	}
-	url := startMoto(t)
+	url := mototest.Start(t, "the aws CLI export round trip")
 	repoRoot(t)
 	env := awsEnv(t)
 	run := func(name string, args ...string) ([]byte, error) {

@@ -2,11 +2,7 @@ package securityhub
 
 import (
 	"context"
-	"fmt"
-	"net"
-	"net/http"
-	"os/exec"
-	"syscall"
+	"github.com/dbaudit/scanner/internal/mototest"
 	"testing"
 	"time"
 
@@ -17,51 +13,6 @@ import (
 	"github.com/dbaudit/scanner/internal/report"
 )
 
-// startMoto starts moto_server on a free port and stops that process when the test ends.
-func startMoto(t *testing.T) string {
-	t.Helper()
-	var cmd *exec.Cmd
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	_ = l.Close()
-	args := []string{"-H", "127.0.0.1", "-p", fmt.Sprint(port)}
-	if p, err := exec.LookPath("moto_server"); err == nil {
-		cmd = exec.Command(p, args...)
-	} else if py, err := exec.LookPath("python3"); err == nil && exec.Command(py, "-c", "import moto.server").Run() == nil {
-		cmd = exec.Command(py, append([]string{"-m", "moto.server"}, args...)...)
-	} else {
-		t.Skip("moto not installed (moto_server / python3 -m moto.server): skipping the Security Hub round trip")
-	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Stdout, cmd.Stderr = nil, nil
-	if err := cmd.Start(); err != nil {
-		t.Skipf("moto_server did not start: %v", err)
-	}
-	t.Cleanup(func() {
-		// Kill the process group this test started (the pyenv shim execs python under it).
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		_ = cmd.Wait()
-	})
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := http.Get(url + "/moto-api/")
-		if err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return url
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server not ready at %s: %v", url, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 // TestMotoRoundTrip pushes through the real SDK to moto's BatchImportFindings and reads the
 // result back with GetFindings (moto ignores GetFindings filters, so the pusher's own scope
 // check is what keeps the other scope's finding alive here).
@@ -69,7 +20,7 @@ func TestMotoRoundTrip(t *testing.T) {
 	if testing.Short() {
 		t.Skip("moto round trip skipped in -short mode")
 	}
-	url := startMoto(t)
+	url := mototest.Start(t, "the Security Hub round trip")
 	ctx := context.Background()
 	clients := factoryFor(url)
 	api, _ := clients(testRegion)
