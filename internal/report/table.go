@@ -15,6 +15,9 @@ import (
 
 type tableReporter struct{ color bool }
 
+// tableCellMaxWidth is where a cell's text wraps.
+const tableCellMaxWidth = 72
+
 const (
 	ansiReset = "\x1b[0m"
 	ansiRed   = "\x1b[31m"
@@ -60,7 +63,9 @@ func (t tableReporter) Write(_ context.Context, w io.Writer, r *finding.Report) 
 		tbl := tablewriter.NewTable(w,
 			tablewriter.WithHeaderAutoFormat(tw.Off),
 			tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
-			tablewriter.WithRowAutoWrap(tw.WrapNone),
+			// Long evidence wraps inside its cell instead of stretching every row.
+			tablewriter.WithRowAutoWrap(tw.WrapNormal),
+			tablewriter.WithRowMaxWidth(tableCellMaxWidth),
 		)
 		tbl.Header("Status", "Rule", "Control", "Account", "Region", "Resource", "Detail")
 		for _, f := range fs {
