@@ -125,6 +125,20 @@ type cliImport struct {
 	b     *builder
 	files []*cliFile
 	seen  map[string]map[string]bool // account/region → operations exported
+	// decoder reads the scanner's own snapshot files met during the same Load; compiled on
+	// first use, once per Load.
+	decoder *snapshot.Decoder
+}
+
+func (c *cliImport) snapshotDecoder() (*snapshot.Decoder, error) {
+	if c.decoder == nil {
+		d, err := snapshot.NewDecoder()
+		if err != nil {
+			return nil, err
+		}
+		c.decoder = d
+	}
+	return c.decoder, nil
 }
 
 func newCLIImport(opts Options) *cliImport {

@@ -181,7 +181,11 @@ func importJSON(name string, data []byte, opts Options, cli *cliImport) (*snapsh
 	}
 	switch {
 	case ix.topLevel == '{' && ix.has("schema_version"):
-		return snapshot.Decode(name, data)
+		dec, err := cli.snapshotDecoder()
+		if err != nil {
+			return nil, err
+		}
+		return dec.Decode(name, data)
 	case isPlan(ix):
 		return importPlan(name, ix, opts)
 	case ix.topLevel == '{' && (ix.has("AWSTemplateFormatVersion") || ix.has("Resources")):

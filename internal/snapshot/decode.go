@@ -9,9 +9,30 @@ import (
 	"strings"
 )
 
+// Decoder decodes snapshot files with one compiled schema; build it once per batch of files.
+type Decoder struct{ validator *Validator }
+
+// NewDecoder compiles the snapshot schema.
+func NewDecoder() (*Decoder, error) {
+	v, err := NewValidator()
+	if err != nil {
+		return nil, err
+	}
+	return &Decoder{validator: v}, nil
+}
+
+// Decode parses a snapshot file's bytes (see Decoder.Decode).
+func Decode(name string, data []byte) (*Snapshot, error) {
+	d, err := NewDecoder()
+	if err != nil {
+		return nil, err
+	}
+	return d.Decode(name, data)
+}
+
 // Decode parses a snapshot file's bytes. Errors name the file and the line:column or the
 // JSON path of the problem, on one line.
-func Decode(name string, data []byte) (*Snapshot, error) {
+func (d *Decoder) Decode(name string, data []byte) (*Snapshot, error) {
 	var probe struct {
 		SchemaVersion *string `json:"schema_version"`
 	}
@@ -24,7 +45,7 @@ func Decode(name string, data []byte) (*Snapshot, error) {
 	if *probe.SchemaVersion != SchemaVersion {
 		return nil, fmt.Errorf("%s: $.schema_version: unsupported version %q (this scanner reads %q)", name, *probe.SchemaVersion, SchemaVersion)
 	}
-	if err := Validate(data); err != nil {
+	if err := d.validator.Validate(data); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
