@@ -199,51 +199,6 @@ func linkMembers(r *snapshot.RDS) {
 	}
 }
 
-// LinkAlarms sets derived.alarm_names on every metric filter of s: the alarms in the same
-// region whose Namespace and MetricName match one of the filter's metric transformations.
-// It is idempotent and runs after merging, so alarms and filters from different files meet.
-func LinkAlarms(s *snapshot.Snapshot) {
-	for ai := range s.Accounts {
-		for ri := range s.Accounts[ai].Regions {
-			r := &s.Accounts[ai].Regions[ri]
-			if r.Logs == nil {
-				continue
-			}
-			byMetric := map[string][]string{}
-			if r.CloudWatch != nil {
-				for name, a := range r.CloudWatch.MetricAlarms {
-					k := a.Namespace + "\x00" + a.MetricName
-					byMetric[k] = append(byMetric[k], name)
-				}
-			}
-			for gk, g := range r.Logs.LogGroups {
-				for fi := range g.MetricFilters {
-					f := &g.MetricFilters[fi]
-					seen := map[string]bool{}
-					var names []string
-					for _, t := range f.MetricTransformations {
-						for _, n := range byMetric[t.MetricNamespace+"\x00"+t.MetricName] {
-							if !seen[n] {
-								seen[n] = true
-								names = append(names, n)
-							}
-						}
-					}
-					sort.Strings(names)
-					if f.Derived == nil && len(names) == 0 {
-						continue
-					}
-					if f.Derived == nil {
-						f.Derived = &snapshot.MetricFilterDerived{}
-					}
-					f.Derived.AlarmNames = names
-				}
-				r.Logs.LogGroups[gk] = g
-			}
-		}
-	}
-}
-
 // unknownList adds API member names to a resource's derived.unknown_attributes, sorted and
 // without duplicates.
 func addUnknown(d **snapshot.Derived, members ...string) {

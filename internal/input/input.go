@@ -106,7 +106,7 @@ func Load(ctx context.Context, paths []string, opts Options) (*snapshot.Snapshot
 		return nil, fmt.Errorf("read %s: no input files of a known kind", strings.Join(paths, ", "))
 	}
 	out := Merge(parts...)
-	LinkAlarms(out)
+	snapshot.LinkAlarms(out)
 	return out, nil
 }
 
@@ -154,7 +154,7 @@ func ImportFile(name string, data []byte, opts Options) (*snapshot.Snapshot, err
 			return nil, err
 		}
 	}
-	LinkAlarms(s)
+	snapshot.LinkAlarms(s)
 	return s, nil
 }
 

@@ -17,11 +17,9 @@ func Resolve(s *Snapshot) {
 			if r.RDS != nil {
 				resolveRDS(s, acct.AccountID, r)
 			}
-			if r.Logs != nil {
-				resolveAlarms(r)
-			}
 		}
 	}
+	LinkAlarms(s)
 }
 
 func resolveRDS(s *Snapshot, account string, r *Region) {
@@ -177,8 +175,21 @@ func missingGroup(s *Snapshot, account, region, kind, group, operation string) s
 	return reason
 }
 
-// resolveAlarms joins each metric filter to the alarms on its metrics.
-func resolveAlarms(r *Region) {
+// LinkAlarms sets derived.alarm_names on every metric filter: the alarms of the same region
+// whose Namespace and MetricName match one of the filter's metric transformations, sorted.
+// It is idempotent and creates no empty derived object, so importers run it after merging
+// files (alarms and filters from different files meet) without changing their output shape.
+func LinkAlarms(s *Snapshot) {
+	for ai := range s.Accounts {
+		for ri := range s.Accounts[ai].Regions {
+			if r := &s.Accounts[ai].Regions[ri]; r.Logs != nil {
+				linkRegionAlarms(r)
+			}
+		}
+	}
+}
+
+func linkRegionAlarms(r *Region) {
 	byMetric := map[string][]string{}
 	if r.CloudWatch != nil {
 		for name, a := range r.CloudWatch.MetricAlarms {
@@ -195,6 +206,9 @@ func resolveAlarms(r *Region) {
 			}
 			sort.Strings(names)
 			names = dedupe(names)
+			if mf.Derived == nil && len(names) == 0 {
+				continue
+			}
 			if mf.Derived == nil {
 				mf.Derived = &MetricFilterDerived{}
 			}

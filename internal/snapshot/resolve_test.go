@@ -116,7 +116,7 @@ func TestResolveJoinsMetricFiltersToAlarms(t *testing.T) {
 	if got := strings.Join(mfs[0].Derived.AlarmNames, ","); got != "a,b" {
 		t.Errorf("alarms of f = %q, want a,b (same namespace and metric, sorted)", got)
 	}
-	if len(mfs[1].Derived.AlarmNames) != 0 {
-		t.Errorf("alarms of g = %v, want none", mfs[1].Derived.AlarmNames)
+	if mfs[1].Derived != nil {
+		t.Errorf("g has no alarm: want no derived object, got %+v", mfs[1].Derived)
 	}
 }
