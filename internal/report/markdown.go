@@ -155,8 +155,8 @@ func mdSection(b *strings.Builder, r *finding.Report, status finding.Status, tit
 			fmt.Fprintf(b, "\n…and %d more (see the JSON or SARIF report).\n", len(rows)-i)
 			break
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", f.Severity, mdCell(f.RuleID), mdCode(mdResourceLabel(f)),
-			mdCell(f.AccountID), mdCell(f.Region), mdCell(mdDetail(f)))
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", f.Severity, mdCell(f.RuleID), mdCode(resourceLabel(f)),
+			mdCell(f.AccountID), mdCell(f.Region), mdCell(detail(f)))
 	}
 	b.WriteString("\n</details>\n\n")
 }
@@ -210,34 +210,4 @@ func mdCompliance(b *strings.Builder, r *finding.Report) {
 		}
 		b.WriteString("\n</details>\n\n")
 	}
-}
-
-// mdResourceLabel names the resource and, when known, where it was found.
-func mdResourceLabel(f finding.Finding) string {
-	label := firstNonBlank(f.ResourceName, f.ResourceID)
-	if f.Location != nil && f.Location.File != "" {
-		if f.Location.Line > 0 {
-			return fmt.Sprintf("%s (%s:%d)", label, f.Location.File, f.Location.Line)
-		}
-		return fmt.Sprintf("%s (%s)", label, f.Location.File)
-	}
-	return label
-}
-
-// mdDetail is the finding's message, evidence and any reason.
-func mdDetail(f finding.Finding) string {
-	switch f.Status {
-	case finding.StatusNotEvaluated:
-		return "not evaluated: " + f.Reason
-	case finding.StatusWaived:
-		return "waived: " + waiverText(&f)
-	}
-	msg := f.Message
-	if f.Evidence != "" {
-		msg += " [" + f.Evidence + "]"
-	}
-	if f.Waiver != nil && f.Waiver.Expired {
-		msg += " (waiver expired on " + f.Waiver.Expires + ")"
-	}
-	return msg
 }

@@ -132,6 +132,7 @@ func Summary(r *finding.Report) string {
 	return s
 }
 
+// resourceLabel names the resource and, when known, where it was found (table, Markdown).
 func resourceLabel(f finding.Finding) string {
 	label := f.ResourceID
 	if f.ResourceName != "" {
@@ -146,12 +147,14 @@ func resourceLabel(f finding.Finding) string {
 	return label
 }
 
+// detail is the finding's message and evidence, or why it is not evaluated or waived
+// (table, Markdown).
 func detail(f finding.Finding) string {
 	switch f.Status {
 	case finding.StatusNotEvaluated:
 		return "not evaluated: " + f.Reason
 	case finding.StatusWaived:
-		return "waived: " + f.Reason
+		return "waived: " + waiverText(&f)
 	}
 	msg := f.Message
 	if f.Evidence != "" {
