@@ -11,10 +11,7 @@ import (
 	"github.com/dbaudit/scanner/internal/finding"
 )
 
-var (
-	ruleIDPattern      = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$`)
-	resourceTypeFormat = regexp.MustCompile(`^[A-Z][A-Za-z0-9]+$`)
-)
+var resourceTypeFormat = regexp.MustCompile(`^[A-Z][A-Za-z0-9]+$`)
 
 // ruleFromAnnotations turns a package's METADATA block into a Rule, with errors that name
 // the file and the field.
@@ -49,7 +46,7 @@ func ruleFromAnnotations(file string, pkg string, a *ast.Annotations, pkgLoc *as
 	if r.ID, err = customString(c, "id"); err != nil {
 		return nil, fail("%v", err)
 	}
-	if !ruleIDPattern.MatchString(r.ID) {
+	if !finding.ValidRuleID(r.ID) {
 		return nil, fail("custom.id %q must look like ABC-DEF-001 (upper case, dash separated)", r.ID)
 	}
 	sev, err := customString(c, "severity")

@@ -4,6 +4,7 @@ package finding
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -75,6 +76,12 @@ type Remediation struct {
 const (
 	FrameworkSecurityHub = "aws-securityhub" // Security Hub CSPM control ids, e.g. RDS.34
 )
+
+var ruleIDFormat = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$`)
+
+// ValidRuleID reports whether id has the rule id format: upper-case words joined by dashes,
+// e.g. DBAUDIT-RDS-001.
+func ValidRuleID(id string) bool { return ruleIDFormat.MatchString(id) }
 
 // Rule is one rule's static description, read from its METADATA block.
 type Rule struct {

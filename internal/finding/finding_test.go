@@ -54,3 +54,14 @@ func TestSortFindingsAndFailOn(t *testing.T) {
 		}
 	}
 }
+
+func TestValidRuleID(t *testing.T) {
+	for id, want := range map[string]bool{
+		"DBAUDIT-RDS-001": true, "TEST-RDS-001": true, "ACME-1": true,
+		"dbaudit-rds-001": false, "DBAUDIT": false, "DBAUDIT--001": false, "DBAUDIT-RDS-": false, "": false,
+	} {
+		if got := ValidRuleID(id); got != want {
+			t.Errorf("ValidRuleID(%q) = %v, want %v", id, got, want)
+		}
+	}
+}

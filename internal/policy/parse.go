@@ -189,8 +189,6 @@ func normalise(v any) any {
 	return v
 }
 
-var ruleIDFormat = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$`)
-
 func (p parser) rules(key string, n *yaml.Node, cfg *Config) error {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return nil
@@ -202,7 +200,7 @@ func (p parser) rules(key string, n *yaml.Node, cfg *Config) error {
 		k, v := n.Content[i], n.Content[i+1]
 		id := k.Value
 		ruleKey := join(key, id)
-		if !ruleIDFormat.MatchString(id) {
+		if !finding.ValidRuleID(id) {
 			return p.errorf(k, ruleKey, "%q is not a rule id (like DBAUDIT-RDS-001)", id)
 		}
 		if prev, dup := cfg.Rules[id]; dup {
