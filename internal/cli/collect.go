@@ -35,6 +35,7 @@ type collectOptions struct {
 	callTimeout time.Duration
 	maxAttempts int
 	retryMode   string
+	allParams   bool
 }
 
 func addCollectFlags(fs *pflag.FlagSet, o *collectOptions) {
@@ -50,6 +51,7 @@ func addCollectFlags(fs *pflag.FlagSet, o *collectOptions) {
 	fs.DurationVar(&o.callTimeout, "call-timeout", collect.DefaultCallTimeout, "timeout of each AWS API call, retries included")
 	fs.IntVar(&o.maxAttempts, "max-attempts", 10, "attempts per AWS API call (throttling, 5xx)")
 	fs.StringVar(&o.retryMode, "retry-mode", "adaptive", "AWS SDK retry mode: adaptive (client-side rate limiting on throttling) or standard")
+	fs.BoolVar(&o.allParams, "all-parameters", false, "read every parameter of each parameter group, not only the modified ones (Source=user); engine defaults are read either way")
 }
 
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {
@@ -111,16 +113,17 @@ func (a *app) collectLive(ctx context.Context, o *collectOptions) (*snapshot.Sna
 		stop = showProgress(a.streams.Err, progress)
 	}
 	snap, err := collect.Collect(ctx, collect.Config{
-		AWS:         cfg,
-		Regions:     o.regions,
-		RoleARN:     o.roleARN,
-		ExternalID:  o.externalID,
-		Org:         o.org,
-		OrgRoleName: o.orgRoleName,
-		Concurrency: o.concurrency,
-		CallTimeout: o.callTimeout,
-		Logger:      logger,
-		Progress:    progress,
+		AWS:           cfg,
+		Regions:       o.regions,
+		RoleARN:       o.roleARN,
+		ExternalID:    o.externalID,
+		Org:           o.org,
+		OrgRoleName:   o.orgRoleName,
+		Concurrency:   o.concurrency,
+		CallTimeout:   o.callTimeout,
+		AllParameters: o.allParams,
+		Logger:        logger,
+		Progress:      progress,
 	})
 	stop()
 	if err != nil {

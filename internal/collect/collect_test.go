@@ -65,19 +65,15 @@ func TestCollectRecordedWorld(t *testing.T) {
 		t.Errorf("audit-pg exports = %v, want absent", r.RDS.DBClusters[1].EnabledCloudwatchLogsExports)
 	}
 
-	// Parameter groups: keyed by name, parameters keyed by ParameterName, all pages.
+	// Parameter groups: keyed by name, only the modified parameters (Source=user); the
+	// rest resolves from the family's engine defaults.
 	cg, ok := r.RDS.DBClusterParameterGroups["pgc-test"]
-	if !ok || cg.DBParameterGroupFamily != "aurora5.6" || len(cg.Parameters) != 64 {
-		t.Fatalf("pgc-test = family %q, %d parameters, want aurora5.6 and 64", cg.DBParameterGroupFamily, len(cg.Parameters))
+	if !ok || cg.DBParameterGroupFamily != "aurora5.6" || cg.ParametersSource != "user" || !slices.Equal(keys(cg.Parameters), []string{"auto_increment_increment", "auto_increment_offset"}) {
+		t.Fatalf("pgc-test = family %q, parameters_source %q, parameters %v; want aurora5.6, user and the 2 modified ones",
+			cg.DBParameterGroupFamily, cg.ParametersSource, keys(cg.Parameters))
 	}
-	if p := cg.Parameters["server_audit_logging"]; p.ParameterValue == nil || *p.ParameterValue != "0" || p.Source != "engine-default" {
-		t.Errorf("server_audit_logging = %+v", p)
-	}
-	if p := cg.Parameters["server_audit_events"]; p.ParameterName != "server_audit_events" || p.ParameterValue != nil {
-		t.Errorf("server_audit_events = %+v, want listed without a value", p)
-	}
-	if g := r.RDS.DBParameterGroups["rds-pg-group-a"]; len(g.Parameters) != 230 || g.Parameters["log_destination"].ParameterValue == nil {
-		t.Errorf("rds-pg-group-a has %d parameters, want 230 from 3 recorded pages", len(g.Parameters))
+	if g, ok := r.RDS.DBParameterGroups["rds-pg-group-a"]; !ok || len(g.Parameters) != 0 || g.ParametersSource != "user" {
+		t.Errorf("rds-pg-group-a = %+v, want collected with no modified parameters", g)
 	}
 	if _, ok := r.RDS.DBParameterGroups["default.docdb5.0"]; ok {
 		t.Error("DocumentDB parameter group was read")
@@ -155,6 +151,15 @@ func TestCollectRecordedWorld(t *testing.T) {
 			t.Error("DescribeOptionGroups called without a name")
 		}
 	}
+	// Resolve (last: it adds derived values) takes the unmodified ones from the defaults.
+	snapshot.Resolve(snap)
+	eff := region(t, snap, acctA, "us-east-1").RDS.DBClusters[0].Derived.EffectiveParameters
+	if p := eff["server_audit_logging"]; p.From != snapshot.FromEngineDefault || p.Value == nil || *p.Value != "0" {
+		t.Errorf("audit-mysql server_audit_logging = %+v, want 0 from the aurora5.6 engine defaults", p)
+	}
+	if p := eff["server_audit_events"]; p.From != snapshot.FromEngineDefault || p.Value != nil {
+		t.Errorf("audit-mysql server_audit_events = %+v, want unset (in neither the group nor the defaults)", p)
+	}
 }
 
 func keys[V any](m map[string]V) []string {
@@ -170,67 +175,100 @@ func keys[V any](m map[string]V) []string {
 // cluster and two instance parameter groups; each group and family is read exactly once
 // per account+region.
 func TestParameterGroupsReadOncePerRegion(t *testing.T) {
-	srv := awsfake.New()
-	defer srv.Close()
-	regions := []string{"eu-west-1", "us-east-1"}
-	a := srv.AddAccount(acctB, regions...)
-	for _, reg := range regions {
-		r := a.Region(reg)
-		for i := range 40 {
-			id := fmt.Sprintf("c%02d", i)
-			r.DBClusters = append(r.DBClusters, clusterItem(acctB, reg, id, "aurora-mysql", fmt.Sprintf("cpg-%d", i%2), []string{"audit"}, id+"-1"))
-			r.DBInstances = append(r.DBInstances, instanceItem(acctB, reg, id+"-1", "aurora-mysql", id, fmt.Sprintf("ipg-%d", i%2), ""))
-		}
-		for g := range 2 {
-			r.ClusterParamGroups[fmt.Sprintf("cpg-%d", g)] = &awsfake.ParamGroup{
-				Meta:       awsfake.Item{"DBClusterParameterGroupName": fmt.Sprintf("cpg-%d", g), "DBParameterGroupFamily": "aurora-mysql8.0"},
-				Parameters: defaults(250, param("server_audit_logging", "1", "user")),
-			}
-			r.DBParamGroups[fmt.Sprintf("ipg-%d", g)] = &awsfake.ParamGroup{
-				Meta:       awsfake.Item{"DBParameterGroupName": fmt.Sprintf("ipg-%d", g), "DBParameterGroupFamily": "aurora-mysql8.0"},
-				Parameters: defaults(180),
-			}
-		}
-		r.EngineDefaultsCl["aurora-mysql8.0"] = defaults(230)
-		r.EngineDefaults["aurora-mysql8.0"] = defaults(230)
+	tests := []struct {
+		name          string
+		allParameters bool
+		wantSource    string // the Source request parameter and the groups' parameters_source
+		// cluster groups: 250 engine-default + 150 modified parameters; instance groups: 180
+		// engine-default ones. 100 per page.
+		wantClusterParams, wantClusterCalls, wantDBCalls int
+	}{
+		{"modified only (default)", false, "user", 150, 2 * 2 * 2, 2 * 2 * 1},
+		{"all parameters", true, "", 400, 2 * 2 * 4, 2 * 2 * 2},
 	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := awsfake.New()
+			defer srv.Close()
+			regions := []string{"eu-west-1", "us-east-1"}
+			a := srv.AddAccount(acctB, regions...)
+			var modified []awsfake.Item
+			for i := range 150 {
+				modified = append(modified, param(fmt.Sprintf("modified_%03d", i), "1", "user"))
+			}
+			for _, reg := range regions {
+				r := a.Region(reg)
+				for i := range 40 {
+					id := fmt.Sprintf("c%02d", i)
+					r.DBClusters = append(r.DBClusters, clusterItem(acctB, reg, id, "aurora-mysql", fmt.Sprintf("cpg-%d", i%2), []string{"audit"}, id+"-1"))
+					r.DBInstances = append(r.DBInstances, instanceItem(acctB, reg, id+"-1", "aurora-mysql", id, fmt.Sprintf("ipg-%d", i%2), ""))
+				}
+				for g := range 2 {
+					r.ClusterParamGroups[fmt.Sprintf("cpg-%d", g)] = &awsfake.ParamGroup{
+						Meta:       awsfake.Item{"DBClusterParameterGroupName": fmt.Sprintf("cpg-%d", g), "DBParameterGroupFamily": "aurora-mysql8.0"},
+						Parameters: defaults(250, modified...),
+					}
+					r.DBParamGroups[fmt.Sprintf("ipg-%d", g)] = &awsfake.ParamGroup{
+						Meta:       awsfake.Item{"DBParameterGroupName": fmt.Sprintf("ipg-%d", g), "DBParameterGroupFamily": "aurora-mysql8.0"},
+						Parameters: defaults(180),
+					}
+				}
+				r.EngineDefaultsCl["aurora-mysql8.0"] = defaults(230)
+				r.EngineDefaults["aurora-mysql8.0"] = defaults(230)
+			}
 
-	snap := mustCollect(t, testConfig(srv, acctB, regions...))
-	if len(snap.CollectionGaps) != 0 {
-		t.Fatalf("gaps: %+v", snap.CollectionGaps)
-	}
-	for _, reg := range regions {
-		r := region(t, snap, acctB, reg)
-		if len(r.RDS.DBClusterParameterGroups) != 2 || len(r.RDS.DBClusterParameterGroups["cpg-0"].Parameters) != 251 {
-			t.Errorf("%s cluster groups = %v", reg, keys(r.RDS.DBClusterParameterGroups))
-		}
-	}
-
-	// First pages (no Marker) per operation, region and group/family.
-	first := map[string]int{}
-	for _, c := range srv.Calls() {
-		if c.Service != "rds" || c.Params["Marker"] != "" {
-			continue
-		}
-		subject := c.Params["DBClusterParameterGroupName"] + c.Params["DBParameterGroupName"] + c.Params["DBParameterGroupFamily"]
-		first[c.Region+" "+c.Operation+" "+subject]++
-	}
-	for _, reg := range regions {
-		for _, k := range []string{
-			"DescribeDBClusterParameters cpg-0", "DescribeDBClusterParameters cpg-1",
-			"DescribeDBParameters ipg-0", "DescribeDBParameters ipg-1",
-			"DescribeDBClusterParameterGroups cpg-0", "DescribeDBParameterGroups ipg-1",
-			"DescribeEngineDefaultClusterParameters aurora-mysql8.0", "DescribeEngineDefaultParameters aurora-mysql8.0",
-		} {
-			if n := first[reg+" "+k]; n != 1 {
-				t.Errorf("%s %s read %d times, want once", reg, k, n)
+			cfg := testConfig(srv, acctB, regions...)
+			cfg.AllParameters = tt.allParameters
+			snap := mustCollect(t, cfg)
+			if len(snap.CollectionGaps) != 0 {
+				t.Fatalf("gaps: %+v", snap.CollectionGaps)
 			}
-		}
-	}
-	counts := srv.CountByOperation()
-	// 2 regions × 2 groups × 3 pages (251 parameters), 2 × 2 × 2 pages (180).
-	if counts["rds:DescribeDBClusterParameters"] != 12 || counts["rds:DescribeDBParameters"] != 8 {
-		t.Errorf("parameter calls = %d cluster, %d instance; want 12 and 8", counts["rds:DescribeDBClusterParameters"], counts["rds:DescribeDBParameters"])
+			for _, reg := range regions {
+				r := region(t, snap, acctB, reg)
+				cg := r.RDS.DBClusterParameterGroups["cpg-0"]
+				if len(r.RDS.DBClusterParameterGroups) != 2 || len(cg.Parameters) != tt.wantClusterParams || cg.ParametersSource != tt.wantSource {
+					t.Errorf("%s cluster groups = %v; cpg-0 has %d parameters, parameters_source %q; want %d, %q", reg,
+						keys(r.RDS.DBClusterParameterGroups), len(cg.Parameters), cg.ParametersSource, tt.wantClusterParams, tt.wantSource)
+				}
+				if ig := r.RDS.DBParameterGroups["ipg-1"]; ig.ParametersSource != tt.wantSource {
+					t.Errorf("%s ipg-1 parameters_source = %q, want %q", reg, ig.ParametersSource, tt.wantSource)
+				}
+			}
+
+			// First pages (no Marker) per operation, region and group/family; every
+			// parameter page asks for the same Source.
+			first := map[string]int{}
+			for _, c := range srv.Calls() {
+				if c.Service != "rds" {
+					continue
+				}
+				if (c.Operation == "DescribeDBClusterParameters" || c.Operation == "DescribeDBParameters") && c.Params["Source"] != tt.wantSource {
+					t.Errorf("%s %s: Source=%q, want %q", c.Operation, c.Params["DBClusterParameterGroupName"]+c.Params["DBParameterGroupName"], c.Params["Source"], tt.wantSource)
+				}
+				if c.Params["Marker"] != "" {
+					continue
+				}
+				subject := c.Params["DBClusterParameterGroupName"] + c.Params["DBParameterGroupName"] + c.Params["DBParameterGroupFamily"]
+				first[c.Region+" "+c.Operation+" "+subject]++
+			}
+			for _, reg := range regions {
+				for _, k := range []string{
+					"DescribeDBClusterParameters cpg-0", "DescribeDBClusterParameters cpg-1",
+					"DescribeDBParameters ipg-0", "DescribeDBParameters ipg-1",
+					"DescribeDBClusterParameterGroups cpg-0", "DescribeDBParameterGroups ipg-1",
+					"DescribeEngineDefaultClusterParameters aurora-mysql8.0", "DescribeEngineDefaultParameters aurora-mysql8.0",
+				} {
+					if n := first[reg+" "+k]; n != 1 {
+						t.Errorf("%s %s read %d times, want once", reg, k, n)
+					}
+				}
+			}
+			counts := srv.CountByOperation()
+			if counts["rds:DescribeDBClusterParameters"] != tt.wantClusterCalls || counts["rds:DescribeDBParameters"] != tt.wantDBCalls {
+				t.Errorf("parameter calls = %d cluster, %d instance; want %d and %d (all pages)", counts["rds:DescribeDBClusterParameters"],
+					counts["rds:DescribeDBParameters"], tt.wantClusterCalls, tt.wantDBCalls)
+			}
+		})
 	}
 }
 

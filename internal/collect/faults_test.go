@@ -165,6 +165,14 @@ func TestFailuresBecomeGaps(t *testing.T) {
 				if _, ok := r.RDS.EngineDefaultClusterParameters["aurora-postgresql16"]; !ok {
 					t.Error("the other family's defaults are missing")
 				}
+				// The group lists only its modified parameters: the unmodified ones are
+				// unresolved, with the gap as the reason, not taken as compliant.
+				snapshot.Resolve(snap)
+				p := region(t, snap, acctA, "us-east-1").RDS.DBClusters[0].Derived.EffectiveParameters["server_audit_logging"]
+				want := "parameter group pgc-test does not list server_audit_logging and the engine defaults of family aurora5.6 are not in the snapshot (rds DescribeEngineDefaultClusterParameters failed: InternalFailure)"
+				if p.From != snapshot.FromUnresolved || p.Unresolved != want {
+					t.Errorf("server_audit_logging = %+v, want unresolved: %s", p, want)
+				}
 			},
 		},
 	}
@@ -197,7 +205,7 @@ func TestFailuresBecomeGaps(t *testing.T) {
 }
 
 // TestPagedRecordings replays recorded multi-page DescribeDBParameters answers (3 pages of
-// up to 100; 4 pages of 1) and checks every page is followed.
+// up to 100; 4 pages of 1) with --all-parameters and checks every page is followed.
 func TestPagedRecordings(t *testing.T) {
 	tests := []struct {
 		scenario, group string
@@ -219,9 +227,11 @@ func TestPagedRecordings(t *testing.T) {
 				params = append(params, awsfake.Items(recording(t, fmt.Sprintf("%s/rds.DescribeDBParameters_%d.json", tt.scenario, i)), "Parameters")...)
 			}
 			r.DBParamGroups[tt.group] = &awsfake.ParamGroup{Meta: awsfake.Item{"DBParameterGroupName": tt.group}, Parameters: params, PageSize: tt.pageSize}
-			snap := mustCollect(t, testConfig(srv, acctA, "us-east-1"))
+			cfg := testConfig(srv, acctA, "us-east-1")
+			cfg.AllParameters = true
+			snap := mustCollect(t, cfg)
 			g, ok := region(t, snap, acctA, "us-east-1").RDS.DBParameterGroups[tt.group]
-			if !ok || len(g.Parameters) != tt.wantParams {
+			if !ok || len(g.Parameters) != tt.wantParams || g.ParametersSource != "" {
 				t.Fatalf("group %s: %d parameters, want %d", tt.group, len(g.Parameters), tt.wantParams)
 			}
 			if p := g.Parameters[tt.wantParam]; p.ParameterValue == nil {

@@ -128,6 +128,15 @@ func (r *regionRun) pages(ctx context.Context, service, op, resource string, mor
 	return true
 }
 
+// parameterSource is the Source filter of the parameter group reads: "user" (only the
+// modified parameters) unless every parameter was asked for.
+func (r *regionRun) parameterSource() *string {
+	if r.c.cfg.AllParameters {
+		return nil
+	}
+	return aws.String(snapshot.ParametersSourceUser)
+}
+
 func (r *regionRun) clusterParamGroup(ctx context.Context, api RDSAPI, st *rdsState, name string) {
 	var wg sync.WaitGroup
 	var meta *rdstypes.DBClusterParameterGroup
@@ -144,7 +153,7 @@ func (r *regionRun) clusterParamGroup(ctx context.Context, api RDSAPI, st *rdsSt
 		}
 	})
 	params := map[string]snapshot.Parameter{}
-	p := rds.NewDescribeDBClusterParametersPaginator(api, &rds.DescribeDBClusterParametersInput{DBClusterParameterGroupName: aws.String(name)})
+	p := rds.NewDescribeDBClusterParametersPaginator(api, &rds.DescribeDBClusterParametersInput{DBClusterParameterGroupName: aws.String(name), Source: r.parameterSource()})
 	ok := r.pages(ctx, "rds", "DescribeDBClusterParameters", name, p.HasMorePages, func(ctx context.Context) error {
 		out, err := p.NextPage(ctx)
 		if err == nil {
@@ -156,7 +165,7 @@ func (r *regionRun) clusterParamGroup(ctx context.Context, api RDSAPI, st *rdsSt
 	if !ok {
 		return // not in the snapshot: Resolve reports the group unresolved, with the gap
 	}
-	g := snapshot.DBClusterParameterGroup{DBClusterParameterGroupName: name, Parameters: params}
+	g := snapshot.DBClusterParameterGroup{DBClusterParameterGroupName: name, Parameters: params, ParametersSource: aws.ToString(r.parameterSource())}
 	if meta != nil {
 		g.DBParameterGroupFamily = aws.ToString(meta.DBParameterGroupFamily)
 		g.Description = aws.ToString(meta.Description)
@@ -183,7 +192,7 @@ func (r *regionRun) dbParamGroup(ctx context.Context, api RDSAPI, st *rdsState, 
 		}
 	})
 	params := map[string]snapshot.Parameter{}
-	p := rds.NewDescribeDBParametersPaginator(api, &rds.DescribeDBParametersInput{DBParameterGroupName: aws.String(name)})
+	p := rds.NewDescribeDBParametersPaginator(api, &rds.DescribeDBParametersInput{DBParameterGroupName: aws.String(name), Source: r.parameterSource()})
 	ok := r.pages(ctx, "rds", "DescribeDBParameters", name, p.HasMorePages, func(ctx context.Context) error {
 		out, err := p.NextPage(ctx)
 		if err == nil {
@@ -195,7 +204,7 @@ func (r *regionRun) dbParamGroup(ctx context.Context, api RDSAPI, st *rdsState, 
 	if !ok {
 		return
 	}
-	g := snapshot.DBParameterGroup{DBParameterGroupName: name, Parameters: params}
+	g := snapshot.DBParameterGroup{DBParameterGroupName: name, Parameters: params, ParametersSource: aws.ToString(r.parameterSource())}
 	if meta != nil {
 		g.DBParameterGroupFamily = aws.ToString(meta.DBParameterGroupFamily)
 		g.Description = aws.ToString(meta.Description)

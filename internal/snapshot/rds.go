@@ -122,26 +122,37 @@ type Parameter struct {
 	SupportedEngineModes []string `json:"SupportedEngineModes,omitempty"`
 }
 
+// ParametersSourceUser marks a parameter group read with Source=user.
+const ParametersSourceUser = "user"
+
 // DBClusterParameterGroup is a DescribeDBClusterParameterGroups item with its parameters
-// (DescribeDBClusterParameters, all pages) keyed by ParameterName.
+// (DescribeDBClusterParameters, all pages; see ParametersSource) keyed by ParameterName.
 type DBClusterParameterGroup struct {
-	DBClusterParameterGroupName string               `json:"DBClusterParameterGroupName"`
-	DBParameterGroupFamily      string               `json:"DBParameterGroupFamily,omitempty"`
-	Description                 string               `json:"Description,omitempty"`
-	DBClusterParameterGroupArn  string               `json:"DBClusterParameterGroupArn,omitempty"`
-	Parameters                  map[string]Parameter `json:"Parameters"`
-	Derived                     *Derived             `json:"derived,omitempty"`
+	DBClusterParameterGroupName string `json:"DBClusterParameterGroupName"`
+	DBParameterGroupFamily      string `json:"DBParameterGroupFamily,omitempty"`
+	Description                 string `json:"Description,omitempty"`
+	DBClusterParameterGroupArn  string `json:"DBClusterParameterGroupArn,omitempty"`
+	// ParametersSource is "user" when Parameters holds only the parameters modified in the
+	// group (DescribeDB(Cluster)Parameters with Source=user); the other parameters have the
+	// family's engine defaults. Empty: Parameters holds every parameter that was listed.
+	ParametersSource string               `json:"parameters_source,omitempty" jsonschema:"enum=user"`
+	Parameters       map[string]Parameter `json:"Parameters"`
+	Derived          *Derived             `json:"derived,omitempty"`
 }
 
 // DBParameterGroup is a DescribeDBParameterGroups item with its parameters
-// (DescribeDBParameters, all pages) keyed by ParameterName.
+// (DescribeDBParameters, all pages; see ParametersSource) keyed by ParameterName.
 type DBParameterGroup struct {
-	DBParameterGroupName   string               `json:"DBParameterGroupName"`
-	DBParameterGroupFamily string               `json:"DBParameterGroupFamily,omitempty"`
-	Description            string               `json:"Description,omitempty"`
-	DBParameterGroupArn    string               `json:"DBParameterGroupArn,omitempty"`
-	Parameters             map[string]Parameter `json:"Parameters"`
-	Derived                *Derived             `json:"derived,omitempty"`
+	DBParameterGroupName   string `json:"DBParameterGroupName"`
+	DBParameterGroupFamily string `json:"DBParameterGroupFamily,omitempty"`
+	Description            string `json:"Description,omitempty"`
+	DBParameterGroupArn    string `json:"DBParameterGroupArn,omitempty"`
+	// ParametersSource is "user" when Parameters holds only the parameters modified in the
+	// group (DescribeDB(Cluster)Parameters with Source=user); the other parameters have the
+	// family's engine defaults. Empty: Parameters holds every parameter that was listed.
+	ParametersSource string               `json:"parameters_source,omitempty" jsonschema:"enum=user"`
+	Parameters       map[string]Parameter `json:"Parameters"`
+	Derived          *Derived             `json:"derived,omitempty"`
 }
 
 // EngineDefaults is DescribeEngineDefault(Cluster)Parameters.EngineDefaults for one family,

@@ -76,7 +76,8 @@ func clusterParameter(s *Snapshot, account, region string, rds *RDS, group, name
 		}
 		return unresolved(missingGroup(s, account, region, "DB cluster parameter group", group, "DescribeDBClusterParameters"))
 	}
-	return fromGroup(g.Parameters, FromClusterGroup, group, rds.EngineDefaultClusterParameters, g.DBParameterGroupFamily, name)
+	return fromGroup(g.Parameters, FromClusterGroup, group, rds.EngineDefaultClusterParameters, g.DBParameterGroupFamily, name,
+		gapNote(s, account, region, "DescribeEngineDefaultClusterParameters", g.DBParameterGroupFamily))
 }
 
 // instanceParameter resolves a parameter of a stand-alone RDS instance.
@@ -88,7 +89,8 @@ func instanceParameter(s *Snapshot, account, region string, rds *RDS, group, nam
 	if !ok {
 		return unresolved(missingGroup(s, account, region, "DB parameter group", group, "DescribeDBParameters"))
 	}
-	return fromGroup(g.Parameters, FromInstanceGroup, group, rds.EngineDefaultParameters, g.DBParameterGroupFamily, name)
+	return fromGroup(g.Parameters, FromInstanceGroup, group, rds.EngineDefaultParameters, g.DBParameterGroupFamily, name,
+		gapNote(s, account, region, "DescribeEngineDefaultParameters", g.DBParameterGroupFamily))
 }
 
 // memberParameter resolves a parameter of an Aurora member instance: its own group's value
@@ -111,7 +113,9 @@ func memberParameter(s *Snapshot, account, region string, rds *RDS, group, name 
 	return cluster
 }
 
-func fromGroup(params map[string]Parameter, from, group string, defaults map[string]EngineDefaults, family, name string) EffectiveParameter {
+// fromGroup resolves name from a group's parameters, else the family's engine defaults;
+// defaultsGap explains why the defaults are missing, when a collection gap does.
+func fromGroup(params map[string]Parameter, from, group string, defaults map[string]EngineDefaults, family, name, defaultsGap string) EffectiveParameter {
 	var def *string
 	defaultKnown := false
 	if d, ok := defaults[family]; ok && family != "" {
@@ -138,7 +142,7 @@ func fromGroup(params map[string]Parameter, from, group string, defaults map[str
 		if family != "" {
 			reason += " of family " + family
 		}
-		return unresolved(reason + " are not in the snapshot")
+		return unresolved(reason + " are not in the snapshot" + defaultsGap)
 	}
 }
 
@@ -166,13 +170,18 @@ func unresolved(reason string) EffectiveParameter {
 }
 
 func missingGroup(s *Snapshot, account, region, kind, group, operation string) string {
-	reason := fmt.Sprintf("%s %s is not in the snapshot", kind, group)
+	return fmt.Sprintf("%s %s is not in the snapshot", kind, group) + gapNote(s, account, region, operation, group)
+}
+
+// gapNote is " (<service> <operation> failed: <code>)" for the collection gap of operation
+// on resource in the account and region, or "" when there is none.
+func gapNote(s *Snapshot, account, region, operation, resource string) string {
 	for _, g := range s.CollectionGaps {
-		if g.AccountID == account && g.Region == region && g.Operation == operation && (g.Resource == "" || g.Resource == group) {
-			return fmt.Sprintf("%s (%s %s failed: %s)", reason, g.Service, g.Operation, g.ErrorCode)
+		if g.AccountID == account && g.Region == region && g.Operation == operation && (g.Resource == "" || g.Resource == resource) {
+			return fmt.Sprintf(" (%s %s failed: %s)", g.Service, g.Operation, g.ErrorCode)
 		}
 	}
-	return reason
+	return ""
 }
 
 // LinkAlarms sets derived.alarm_names on every metric filter: the alarms of the same region
