@@ -119,25 +119,35 @@ func (r *regionRun) call(ctx context.Context, service, op, resource string, fn f
 	err := fn(cctx)
 	cancel()
 	r.c.progress.Calls.Add(1)
-	attrs := []any{
-		slog.String("service", service), slog.String("operation", op),
-		slog.String("account", r.account), slog.String("region", r.region),
-		slog.Duration("duration", time.Since(start)),
-	}
-	if resource != "" {
-		attrs = append(attrs, slog.String("resource", resource))
+	logged := r.c.log.Enabled(ctx, slog.LevelDebug) // the attributes cost more than the call's own bookkeeping
+	var attrs []any
+	if logged {
+		attrs = []any{
+			slog.String("service", service), slog.String("operation", op),
+			slog.String("account", r.account), slog.String("region", r.region),
+			slog.Duration("duration", time.Since(start)),
+		}
+		if resource != "" {
+			attrs = append(attrs, slog.String("resource", resource))
+		}
 	}
 	if err == nil {
-		r.c.log.Debug("aws call", attrs...)
+		if logged {
+			r.c.log.Debug("aws call", attrs...)
+		}
 		return nil
 	}
 	if ctx.Err() != nil {
-		r.c.log.Debug("aws call cancelled", attrs...)
+		if logged {
+			r.c.log.Debug("aws call cancelled", attrs...)
+		}
 		return ctx.Err()
 	}
 	code, msg := classify(err)
 	r.c.progress.Errors.Add(1)
-	r.c.log.Debug("aws call failed", append(attrs, slog.String("error_code", code), slog.String("error", msg))...)
+	if logged {
+		r.c.log.Debug("aws call failed", append(attrs, slog.String("error_code", code), slog.String("error", msg))...)
+	}
 	r.addGap(snapshot.Gap{AccountID: r.account, Region: r.region, Service: service, Operation: op,
 		Resource: resource, ErrorCode: code, Message: msg})
 	return errGap

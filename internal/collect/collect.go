@@ -92,6 +92,7 @@ type collector struct {
 	cfg      Config
 	log      *slog.Logger
 	progress *Progress
+	defaults *engineDefaultsCache
 }
 
 // target is one account to collect, with the credentials to use.
@@ -224,7 +225,7 @@ func newCollector(cfg Config) *collector {
 	if p == nil {
 		p = &Progress{}
 	}
-	return &collector{cfg: cfg, log: log, progress: p}
+	return &collector{cfg: cfg, log: log, progress: p, defaults: &engineDefaultsCache{entries: map[engineDefaultsKey]*engineDefaultsEntry{}}}
 }
 
 // assume returns base with credentials from AssumeRole into role (cached, refreshed).

@@ -272,6 +272,70 @@ func TestParameterGroupsReadOncePerRegion(t *testing.T) {
 	}
 }
 
+// TestEngineDefaultsSharedAcrossAccounts: engine defaults are read once per family per
+// region for the whole organization, every account's region gets them, and a failed read
+// in one account does not keep them from the others.
+func TestEngineDefaultsSharedAcrossAccounts(t *testing.T) {
+	tests := []struct {
+		name      string
+		faults    []awsfake.Fault
+		wantReads int // DescribeEngineDefaultClusterParameters calls in us-east-1 (1 page each)
+		wantGaps  int
+	}{
+		{"once for all accounts", nil, 1, 0},
+		{"the first read is denied", []awsfake.Fault{{Operation: "DescribeEngineDefaultClusterParameters", Region: "us-east-1",
+			Times: 1, Status: 403, Code: "AccessDenied"}}, 2, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := awsfake.New()
+			defer srv.Close()
+			srv.SetManagementAccount(acctA)
+			regions := []string{"eu-west-1", "us-east-1"}
+			for _, acct := range []string{acctA, acctB, acctC} {
+				a := srv.AddAccount(acct, regions...)
+				for _, reg := range regions {
+					r := a.Region(reg)
+					r.DBClusters = []awsfake.Item{clusterItem(acct, reg, "db", "aurora-mysql", "cpg", []string{"audit"})}
+					r.ClusterParamGroups["cpg"] = &awsfake.ParamGroup{
+						Meta:       awsfake.Item{"DBClusterParameterGroupName": "cpg", "DBParameterGroupFamily": "aurora-mysql8.0"},
+						Parameters: []awsfake.Item{param("server_audit_logging", "1", "user")},
+					}
+					r.EngineDefaultsCl["aurora-mysql8.0"] = defaults(20, param("server_audit_events", "", "engine-default"))
+				}
+			}
+			for _, f := range tt.faults {
+				srv.AddFault(f)
+			}
+			cfg := testConfig(srv, acctA)
+			cfg.Org = true
+			cfg.OrgRoleName = "audit"
+			snap := mustCollect(t, cfg)
+
+			if n := countCalls(srv, "us-east-1", "DescribeEngineDefaultClusterParameters"); n != tt.wantReads {
+				t.Errorf("us-east-1 engine default reads = %d, want %d", n, tt.wantReads)
+			}
+			if n := countCalls(srv, "eu-west-1", "DescribeEngineDefaultClusterParameters"); n != 1 {
+				t.Errorf("eu-west-1 engine default reads = %d, want 1 for the 3 accounts", n)
+			}
+			if len(snap.CollectionGaps) != tt.wantGaps {
+				t.Errorf("gaps = %q, want %d", gapKeys(snap.CollectionGaps), tt.wantGaps)
+			}
+			have := 0
+			for _, a := range snap.Accounts {
+				for _, r := range a.Regions {
+					if d, ok := r.RDS.EngineDefaultClusterParameters["aurora-mysql8.0"]; ok && len(d.Parameters) == 21 {
+						have++
+					}
+				}
+			}
+			if want := 6 - tt.wantGaps; have != want {
+				t.Errorf("%d account regions have the defaults, want %d", have, want)
+			}
+		})
+	}
+}
+
 func TestCollectCancelled(t *testing.T) {
 	srv := awsfake.New()
 	defer srv.Close()

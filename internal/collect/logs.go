@@ -35,8 +35,11 @@ func (r *regionRun) collectLogsAndTrails(ctx context.Context, cl RegionClients) 
 	var ctMu sync.Mutex
 	var wg sync.WaitGroup
 
+	// Subscription filters are one call per log group, most of a region's calls: a fixed
+	// set of workers (the region's call bound) makes them, instead of a goroutine per call
+	// whose stack grows anew through the SDK's middleware chain each time.
+	subscriptions := newTaskPool(r.c.cfg.RegionConcurrency)
 	wg.Go(func() {
-		defer close(listed)
 		var found []logtypes.LogGroup
 		p := cloudwatchlogs.NewDescribeLogGroupsPaginator(cl.Logs, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(RDSLogGroupPrefix)})
 		logsOK = r.pages(ctx, "logs", "DescribeLogGroups", RDSLogGroupPrefix, p.HasMorePages, func(ctx context.Context) error {
@@ -47,10 +50,15 @@ func (r *regionRun) collectLogsAndTrails(ctx context.Context, cl RegionClients) 
 			return err
 		})
 		if !logsOK {
+			close(listed)
 			return
 		}
 		for _, g := range found {
-			r.addLogGroup(ctx, &wg, cl.Logs, ls, g)
+			ls.add(g)
+		}
+		close(listed)
+		for _, g := range found {
+			r.readSubscriptionFilters(ctx, subscriptions, cl.Logs, ls, aws.ToString(g.LogGroupName))
 		}
 	})
 
@@ -104,7 +112,7 @@ func (r *regionRun) collectLogsAndTrails(ctx context.Context, cl RegionClients) 
 				if have {
 					continue
 				}
-				r.trailLogGroup(ctx, &wg, cl.Logs, ls, name)
+				r.trailLogGroup(ctx, subscriptions, cl.Logs, ls, name)
 			}
 		}
 		tw.Wait()
@@ -113,6 +121,7 @@ func (r *regionRun) collectLogsAndTrails(ctx context.Context, cl RegionClients) 
 		ctMu.Unlock()
 	})
 	wg.Wait()
+	subscriptions.wait()
 
 	if !logsOK {
 		return nil, nil, ct
@@ -123,7 +132,7 @@ func (r *regionRun) collectLogsAndTrails(ctx context.Context, cl RegionClients) 
 }
 
 // trailLogGroup reads one named log group (a trail's destination).
-func (r *regionRun) trailLogGroup(ctx context.Context, wg *sync.WaitGroup, api LogsAPI, ls *logsState, name string) {
+func (r *regionRun) trailLogGroup(ctx context.Context, pool *taskPool, api LogsAPI, ls *logsState, name string) {
 	var found []logtypes.LogGroup
 	p := cloudwatchlogs.NewDescribeLogGroupsPaginator(api, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(name)})
 	if !r.pages(ctx, "logs", "DescribeLogGroups", name, p.HasMorePages, func(ctx context.Context) error {
@@ -140,17 +149,20 @@ func (r *regionRun) trailLogGroup(ctx context.Context, wg *sync.WaitGroup, api L
 		return
 	}
 	for _, g := range found {
-		r.addLogGroup(ctx, wg, api, ls, g)
+		ls.add(g)
+		r.readSubscriptionFilters(ctx, pool, api, ls, name)
 	}
 }
 
-// addLogGroup stores a group and starts reading its metric and subscription filters.
-func (r *regionRun) addLogGroup(ctx context.Context, wg *sync.WaitGroup, api LogsAPI, ls *logsState, g logtypes.LogGroup) {
-	name := aws.ToString(g.LogGroupName)
+func (ls *logsState) add(g logtypes.LogGroup) {
 	ls.mu.Lock()
-	ls.groups[name] = logGroup(g)
-	ls.mu.Unlock()
-	wg.Go(func() {
+	defer ls.mu.Unlock()
+	ls.groups[aws.ToString(g.LogGroupName)] = logGroup(g)
+}
+
+// readSubscriptionFilters queues the read of a stored group's subscription filters.
+func (r *regionRun) readSubscriptionFilters(ctx context.Context, pool *taskPool, api LogsAPI, ls *logsState, name string) {
+	pool.submit(func() {
 		var filters []snapshot.SubscriptionFilter
 		p := cloudwatchlogs.NewDescribeSubscriptionFiltersPaginator(api, &cloudwatchlogs.DescribeSubscriptionFiltersInput{LogGroupName: aws.String(name)})
 		if !r.pages(ctx, "logs", "DescribeSubscriptionFilters", name, p.HasMorePages, func(ctx context.Context) error {
@@ -170,6 +182,33 @@ func (r *regionRun) addLogGroup(ctx context.Context, wg *sync.WaitGroup, api Log
 		ls.groups[name] = lg
 		ls.mu.Unlock()
 	})
+}
+
+// taskPool runs submitted tasks on a fixed number of goroutines.
+type taskPool struct {
+	tasks chan func()
+	wg    sync.WaitGroup
+}
+
+func newTaskPool(workers int) *taskPool {
+	p := &taskPool{tasks: make(chan func())}
+	for range max(workers, 1) {
+		p.wg.Go(func() {
+			for task := range p.tasks {
+				task()
+			}
+		})
+	}
+	return p
+}
+
+// submit blocks until a worker takes the task.
+func (p *taskPool) submit(task func()) { p.tasks <- task }
+
+// wait stops accepting tasks and waits for the running ones.
+func (p *taskPool) wait() {
+	close(p.tasks)
+	p.wg.Wait()
 }
 
 // collectMetricFilters lists the region's metric filters once (all pages) and keeps those

@@ -216,7 +216,10 @@ func (r *regionRun) dbParamGroup(ctx context.Context, api RDSAPI, st *rdsState, 
 }
 
 // engineDefaults reads a family's engine defaults once per region (the first group of the
-// family to learn its family does it).
+// family to learn its family does it). Engine defaults belong to the service, not to an
+// account, so the accounts of one run share them: the first account that needs a family in
+// a region reads it, the others use its answer; after a failure the next account tries
+// with its own credentials.
 func (r *regionRun) engineDefaults(ctx context.Context, api RDSAPI, st *rdsState, cluster bool, family string) {
 	key := "instance:" + family
 	if cluster {
@@ -230,27 +233,9 @@ func (r *regionRun) engineDefaults(ctx context.Context, api RDSAPI, st *rdsState
 	st.families[key] = true
 	st.mu.Unlock()
 
-	params := map[string]snapshot.Parameter{}
-	var ok bool
-	if cluster {
-		p := rds.NewDescribeEngineDefaultClusterParametersPaginator(api, &rds.DescribeEngineDefaultClusterParametersInput{DBParameterGroupFamily: aws.String(family)})
-		ok = r.pages(ctx, "rds", "DescribeEngineDefaultClusterParameters", family, p.HasMorePages, func(ctx context.Context) error {
-			out, err := p.NextPage(ctx)
-			if err == nil && out.EngineDefaults != nil {
-				addParameters(params, out.EngineDefaults.Parameters)
-			}
-			return err
-		})
-	} else {
-		p := rds.NewDescribeEngineDefaultParametersPaginator(api, &rds.DescribeEngineDefaultParametersInput{DBParameterGroupFamily: aws.String(family)})
-		ok = r.pages(ctx, "rds", "DescribeEngineDefaultParameters", family, p.HasMorePages, func(ctx context.Context) error {
-			out, err := p.NextPage(ctx)
-			if err == nil && out.EngineDefaults != nil {
-				addParameters(params, out.EngineDefaults.Parameters)
-			}
-			return err
-		})
-	}
+	params, ok := r.c.defaults.get(engineDefaultsKey{region: r.region, cluster: cluster, family: family}, func() (map[string]snapshot.Parameter, bool) {
+		return r.readEngineDefaults(ctx, api, cluster, family)
+	})
 	if !ok {
 		return
 	}
@@ -262,6 +247,69 @@ func (r *regionRun) engineDefaults(ctx context.Context, api RDSAPI, st *rdsState
 	} else {
 		st.out.EngineDefaultParameters[family] = d
 	}
+}
+
+// readEngineDefaults reads all pages of a family's engine defaults; false when a page
+// failed (gap recorded).
+func (r *regionRun) readEngineDefaults(ctx context.Context, api RDSAPI, cluster bool, family string) (map[string]snapshot.Parameter, bool) {
+	params := map[string]snapshot.Parameter{}
+	if cluster {
+		p := rds.NewDescribeEngineDefaultClusterParametersPaginator(api, &rds.DescribeEngineDefaultClusterParametersInput{DBParameterGroupFamily: aws.String(family)})
+		return params, r.pages(ctx, "rds", "DescribeEngineDefaultClusterParameters", family, p.HasMorePages, func(ctx context.Context) error {
+			out, err := p.NextPage(ctx)
+			if err == nil && out.EngineDefaults != nil {
+				addParameters(params, out.EngineDefaults.Parameters)
+			}
+			return err
+		})
+	}
+	p := rds.NewDescribeEngineDefaultParametersPaginator(api, &rds.DescribeEngineDefaultParametersInput{DBParameterGroupFamily: aws.String(family)})
+	return params, r.pages(ctx, "rds", "DescribeEngineDefaultParameters", family, p.HasMorePages, func(ctx context.Context) error {
+		out, err := p.NextPage(ctx)
+		if err == nil && out.EngineDefaults != nil {
+			addParameters(params, out.EngineDefaults.Parameters)
+		}
+		return err
+	})
+}
+
+type engineDefaultsKey struct {
+	region  string
+	cluster bool
+	family  string
+}
+
+// engineDefaultsCache holds the engine defaults read in one collection run. The snapshot
+// regions that use an entry share its map; nothing modifies it after it is stored.
+type engineDefaultsCache struct {
+	mu      sync.Mutex
+	entries map[engineDefaultsKey]*engineDefaultsEntry
+}
+
+type engineDefaultsEntry struct {
+	mu     sync.Mutex // held while reading, so the other accounts wait for the answer
+	params map[string]snapshot.Parameter
+}
+
+// get returns the cached defaults, or reads them with read and caches a success.
+func (c *engineDefaultsCache) get(key engineDefaultsKey, read func() (map[string]snapshot.Parameter, bool)) (map[string]snapshot.Parameter, bool) {
+	c.mu.Lock()
+	e, ok := c.entries[key]
+	if !ok {
+		e = &engineDefaultsEntry{}
+		c.entries[key] = e
+	}
+	c.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.params != nil {
+		return e.params, true
+	}
+	params, ok := read()
+	if ok {
+		e.params = params
+	}
+	return params, ok
 }
 
 func (r *regionRun) optionGroup(ctx context.Context, api RDSAPI, st *rdsState, name string) {
