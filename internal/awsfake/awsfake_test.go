@@ -82,3 +82,42 @@ func TestProtocols(t *testing.T) {
 		t.Errorf("request log = %v", counts)
 	}
 }
+
+// TestCacheAnswers: with CacheAnswers a repeated read is answered from the first rendering
+// (a later change to the world is not seen), a request with other parameters is rendered
+// anew, every call is still logged, and scripted faults still apply.
+func TestCacheAnswers(t *testing.T) {
+	srv := awsfake.New()
+	defer srv.Close()
+	r := srv.AddAccount("111111111111", "us-east-1").Region("us-east-1")
+	r.LogGroups = []awsfake.Item{{"logGroupName": "/aws/rds/a"}, {"logGroupName": "/aws/rds/b"}}
+	srv.CacheAnswers()
+	logs := cloudwatchlogs.NewFromConfig(srv.Config("111111111111", "us-east-1", 1))
+	ctx := context.Background()
+	list := func(prefix string) (int, error) {
+		out, err := logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(prefix)})
+		if err != nil {
+			return 0, err
+		}
+		return len(out.LogGroups), nil
+	}
+
+	if n, err := list("/aws/rds/"); n != 2 || err != nil {
+		t.Fatalf("first answer: %d groups, %v", n, err)
+	}
+	r.LogGroups = r.LogGroups[:1]
+	if n, err := list("/aws/rds/"); n != 2 || err != nil {
+		t.Errorf("repeated request: %d groups, %v; want the cached 2", n, err)
+	}
+	if n, err := list("/aws/rds/a"); n != 1 || err != nil {
+		t.Errorf("other parameters: %d groups, %v; want 1, rendered now", n, err)
+	}
+	srv.AddFault(awsfake.Fault{Operation: "DescribeLogGroups", Times: 1, Status: 400, Code: "AccessDeniedException"})
+	var ae smithy.APIError
+	if _, err := list("/aws/rds/"); !errors.As(err, &ae) || ae.ErrorCode() != "AccessDeniedException" {
+		t.Errorf("scripted fault = %v, want AccessDeniedException", err)
+	}
+	if got := srv.CountByOperation()["logs:DescribeLogGroups"]; got != 4 {
+		t.Errorf("logged %d calls, want 4", got)
+	}
+}
