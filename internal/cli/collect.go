@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -84,7 +86,15 @@ func awsConfig(ctx context.Context, o *collectOptions) (aws.Config, error) {
 	default:
 		return aws.Config{}, fmt.Errorf("--retry-mode %q: want adaptive or standard", o.retryMode)
 	}
-	opts := []func(*config.LoadOptions) error{config.WithRetryer(retryer)}
+	// Up to 8 calls per account+region are in flight and several accounts of an --org run
+	// share one regional endpoint: keep that many connections alive per host (the SDK keeps
+	// 10), or each call beyond them opens a new TLS connection.
+	idle := max(o.concurrency, 1) * collect.DefaultRegionConcurrency
+	httpClient := awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+		tr.MaxIdleConns = idle
+		tr.MaxIdleConnsPerHost = idle
+	})
+	opts := []func(*config.LoadOptions) error{config.WithRetryer(retryer), config.WithHTTPClient(httpClient)}
 	if o.profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(o.profile))
 	}

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dbaudit/scanner/internal/awsfake"
 	"github.com/dbaudit/scanner/internal/cli"
@@ -91,6 +93,34 @@ func TestCollectCommand(t *testing.T) {
 				t.Errorf("debug log does not name the API calls: %s", stderr.String())
 			}
 		})
+	}
+}
+
+// TestCollectKeepsConnections: with 8 calls in flight per region and several regions on
+// one endpoint (here all of them: the fake), the CLI's HTTP client keeps its connections
+// alive instead of opening new ones once more than the SDK's default 10 are idle.
+func TestCollectKeepsConnections(t *testing.T) {
+	srv := awsfake.New()
+	defer srv.Close()
+	regions := []string{"eu-west-1", "eu-west-2", "us-east-1", "us-west-2"}
+	a := srv.AddAccount("123456789012", regions...)
+	for _, reg := range regions {
+		r := a.Region(reg)
+		for i := range 60 {
+			r.LogGroups = append(r.LogGroups, awsfake.Item{"logGroupName": fmt.Sprintf("/aws/rds/cluster/c%02d/audit", i)})
+		}
+	}
+	srv.SetLatency(5 * time.Millisecond)
+	collectEnv(t, srv, "123456789012")
+	var stdout, stderr bytes.Buffer
+	if code := cli.Run(context.Background(), []string{"collect", "--quiet", "-o", filepath.Join(t.TempDir(), "s.json")},
+		cli.Streams{In: strings.NewReader(""), Out: &stdout, Err: &stderr}); code != cli.ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	calls := len(srv.Calls())
+	// 4 regions × 8 in flight, plus the account-level calls.
+	if n := srv.Connections(); n > 4*8+4 {
+		t.Errorf("%d TCP connections for %d calls, want at most %d", n, calls, 4*8+4)
 	}
 }
 
