@@ -56,6 +56,19 @@ func addCollectFlags(fs *pflag.FlagSet, o *collectOptions) {
 	fs.BoolVar(&o.allParams, "all-parameters", false, "read every parameter of each parameter group, not only the modified ones (Source=user); engine defaults are read either way")
 }
 
+// changedCollectFlag returns the name of a live-collection flag set on fs, or "".
+func changedCollectFlag(fs *pflag.FlagSet) string {
+	names := pflag.NewFlagSet("collect", pflag.ContinueOnError)
+	addCollectFlags(names, &collectOptions{})
+	changed := ""
+	names.VisitAll(func(f *pflag.Flag) {
+		if changed == "" && fs.Changed(f.Name) {
+			changed = f.Name
+		}
+	})
+	return changed
+}
+
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {

@@ -45,6 +45,11 @@ Exit codes: 0 nothing failing at or above --fail-on, 1 failing findings, 2 usage
 error, 3 nothing failing but the scan is incomplete (collection gaps).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.policy.failOnSet = cmd.Flags().Changed("fail-on")
+			if len(args) > 0 || o.demo {
+				if name := changedCollectFlag(cmd.Flags()); name != "" {
+					return withCode(ExitError, fmt.Errorf("--%s applies to live collection only (a scan with neither PATH arguments nor --demo)", name))
+				}
+			}
 			return a.runScan(cmd.Context(), o, args)
 		},
 	}

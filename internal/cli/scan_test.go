@@ -65,6 +65,9 @@ func TestScanExitCodes(t *testing.T) {
 		{"bad flag value", []string{"scan", "--demo", "--fail-on", "severe"}, ExitError},
 		{"unknown flag", []string{"scan", "--demo", "--bogus"}, ExitError},
 		{"unknown format", []string{"scan", "--demo", "--format", "xml"}, ExitError},
+		{"collection flag with a file", []string{"scan", passing, "--regions", "us-east-1"}, ExitError},
+		{"collection flag with --demo", []string{"scan", "--demo", "--all-parameters"}, ExitError},
+		{"input flag with a file", []string{"scan", passing, "--region", "us-east-1"}, ExitOK},
 		{"rules list", []string{"rules", "list"}, ExitOK},
 	}
 	for _, tc := range tests {
