@@ -212,6 +212,12 @@ func TestMotoIntegration(t *testing.T) {
 	if g := r.RDS.DBClusterParameterGroups["audit-on"]; g.DBParameterGroupFamily != "aurora-mysql8.0" {
 		t.Errorf("audit-on family = %q", g.DBParameterGroupFamily)
 	}
+	// Read with Source=user: the groups hold what the test modified (moto lists only those,
+	// and without a Source member).
+	if g := r.RDS.DBClusterParameterGroups["audit-on"]; g.ParametersSource != "user" ||
+		!slices.Equal(keys(g.Parameters), []string{"server_audit_events", "server_audit_logging"}) {
+		t.Errorf("audit-on: parameters_source %q, parameters %v", g.ParametersSource, keys(g.Parameters))
+	}
 	if p := r.RDS.DBParameterGroups["inst-pg"].Parameters["log_connections"]; p.ParameterValue == nil || *p.ParameterValue != "1" {
 		t.Errorf("inst-pg log_connections = %+v", p)
 	}
