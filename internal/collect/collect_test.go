@@ -114,8 +114,13 @@ func TestCollectRecordedWorld(t *testing.T) {
 		}
 	}
 	// Alarms: only those on the filters' metrics.
-	if got := keys(r.CloudWatch.MetricAlarms); !slices.Equal(got, []string{"audit-failures", "no-mfa"}) {
-		t.Errorf("alarms = %v, want the two on filter metrics (TestAlarm is on another metric)", got)
+	if got := keys(r.CloudWatch.MetricAlarms); !slices.Equal(got, []string{"audit-failures", "audit-failures-math", "no-mfa"}) {
+		t.Errorf("alarms = %v, want the three on filter metrics, one through metric math (TestAlarm and elsewhere-math are on other metrics)", got)
+	}
+	if m := r.CloudWatch.MetricAlarms["audit-failures-math"].Metrics; len(m) != 2 || m[0].Expression != "FILL(m1, 0)" || m[1].MetricStat == nil ||
+		m[1].MetricStat.Metric != (snapshot.Metric{Namespace: "DBAudit", MetricName: "AuditFailures"}) || m[1].MetricStat.Stat != "Sum" ||
+		m[1].MetricStat.Period == nil || *m[1].MetricStat.Period != 300 || m[1].ReturnData == nil || *m[1].ReturnData {
+		t.Errorf("audit-failures-math Metrics = %+v", m)
 	}
 	if a := r.CloudWatch.MetricAlarms["audit-failures"]; a.Period == nil || *a.Period != 300 || a.Threshold == nil || len(a.AlarmActions) != 1 {
 		t.Errorf("alarm = %+v", a)

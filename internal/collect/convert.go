@@ -226,7 +226,23 @@ func metricAlarm(a cwtypes.MetricAlarm) snapshot.MetricAlarm {
 		AlarmActions:       a.AlarmActions,
 		OKActions:          a.OKActions,
 		StateValue:         string(a.StateValue),
+		Metrics:            metricDataQueries(a.Metrics),
 	}
+}
+
+func metricDataQueries(in []cwtypes.MetricDataQuery) []snapshot.MetricDataQuery {
+	var out []snapshot.MetricDataQuery
+	for _, q := range in {
+		sq := snapshot.MetricDataQuery{Id: aws.ToString(q.Id), Expression: aws.ToString(q.Expression), Label: aws.ToString(q.Label), ReturnData: q.ReturnData}
+		if ms := q.MetricStat; ms != nil {
+			sq.MetricStat = &snapshot.MetricStat{Period: ms.Period, Stat: aws.ToString(ms.Stat), Unit: string(ms.Unit)}
+			if ms.Metric != nil {
+				sq.MetricStat.Metric = snapshot.Metric{Namespace: aws.ToString(ms.Metric.Namespace), MetricName: aws.ToString(ms.Metric.MetricName)}
+			}
+		}
+		out = append(out, sq)
+	}
+	return out
 }
 
 func trail(t cttypes.Trail) snapshot.Trail {

@@ -246,7 +246,8 @@ func (r *regionRun) collectMetricFilters(ctx context.Context, api LogsAPI, group
 type metricKey struct{ namespace, name string }
 
 // collectAlarms reads the region's metric alarms (DescribeAlarms, all pages) and keeps
-// those on a metric one of the metric filters emits. No metric filters: nothing to read.
+// those on a metric one of the metric filters emits, directly or in metric math. No metric
+// filters: nothing to read.
 func (r *regionRun) collectAlarms(ctx context.Context, api CloudWatchAPI, logs *snapshot.Logs) *snapshot.CloudWatch {
 	metrics := map[metricKey]bool{}
 	for _, g := range logs.LogGroups {
@@ -274,8 +275,12 @@ func (r *regionRun) collectAlarms(ctx context.Context, api CloudWatchAPI, logs *
 		return nil
 	}
 	for _, a := range alarms {
-		if metrics[metricKey{aws.ToString(a.Namespace), aws.ToString(a.MetricName)}] {
-			out.MetricAlarms[aws.ToString(a.AlarmName)] = metricAlarm(a)
+		alarm := metricAlarm(a)
+		for _, m := range snapshot.AlarmMetrics(alarm) {
+			if metrics[metricKey{m.Namespace, m.MetricName}] {
+				out.MetricAlarms[alarm.AlarmName] = alarm
+				break
+			}
 		}
 	}
 	return out

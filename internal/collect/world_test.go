@@ -117,6 +117,18 @@ func logGroupItem(account, region, name string, retention, metricFilters int) aw
 //	retention; the recorded multi-Region trail with its CloudWatch Logs group, metric
 //	filter and alarm.
 //	us-west-2: nothing but the trail's shadow copy.
+//
+// mathAlarm is an alarm on metric math over one metric (Metrics instead of MetricName).
+func mathAlarm(name, namespace, metric string) awsfake.Item {
+	return awsfake.Item{"AlarmName": name, "EvaluationPeriods": float64(1), "Threshold": float64(1),
+		"ComparisonOperator": "GreaterThanOrEqualToThreshold", "ActionsEnabled": true, "AlarmActions": []any{"arn:aws:sns:us-east-1:644160558196:ops"},
+		"Metrics": []any{
+			map[string]any{"Id": "e1", "Expression": "FILL(m1, 0)", "Label": "failures", "ReturnData": true},
+			map[string]any{"Id": "m1", "ReturnData": false, "MetricStat": map[string]any{
+				"Metric": map[string]any{"Namespace": namespace, "MetricName": metric, "Dimensions": []any{}}, "Period": float64(300), "Stat": "Sum"}},
+		}}
+}
+
 func recordedWorld(t testing.TB, srv *awsfake.Server) {
 	t.Helper()
 	const reg = "us-east-1"
@@ -185,6 +197,8 @@ func recordedWorld(t testing.TB, srv *awsfake.Server) {
 			"Statistic": "Sum", "Period": float64(300), "EvaluationPeriods": float64(1), "Threshold": float64(1),
 			"ComparisonOperator": "GreaterThanOrEqualToThreshold", "StateValue": "INSUFFICIENT_DATA",
 			"StateUpdatedTimestamp": time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)},
+		mathAlarm("audit-failures-math", "DBAudit", "AuditFailures"),
+		mathAlarm("elsewhere-math", "DBAudit", "SomethingElse"),
 	)
 
 	a.Trails = awsfake.Items(recording(t, "test_cloudtrail_success_log_metric_filter/cloudtrail.DescribeTrails_1.json"), "trailList")

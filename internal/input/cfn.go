@@ -855,7 +855,11 @@ func (p *cfnProps) boolp(prop, member string) *bool {
 }
 
 func (p *cfnProps) int32p(prop, member string) *int32 {
-	s, ok := scalarString(p.raw(prop, member))
+	return scalarInt32(p.raw(prop, member))
+}
+
+func scalarInt32(v any) *int32 {
+	s, ok := scalarString(v)
 	if !ok {
 		return nil
 	}
@@ -908,6 +912,23 @@ func (p *cfnProps) list(prop, member string) []map[string]any {
 		if m, ok := x.(map[string]any); ok {
 			out = append(out, m)
 		}
+	}
+	return out
+}
+
+// metricQueries maps an AWS::CloudWatch::Alarm's Metrics (metric math).
+func (p *cfnProps) metricQueries() []snapshot.MetricDataQuery {
+	var out []snapshot.MetricDataQuery
+	for _, q := range p.list("Metrics", "Metrics") {
+		mq := snapshot.MetricDataQuery{Id: p.mstr(q, "Id", "Metrics"), Expression: p.mstr(q, "Expression", "Metrics"),
+			Label: p.mstr(q, "Label", "Metrics"), ReturnData: toBool(q["ReturnData"])}
+		if ms, ok := q["MetricStat"].(map[string]any); ok {
+			mq.MetricStat = &snapshot.MetricStat{Stat: p.mstr(ms, "Stat", "Metrics"), Unit: p.mstr(ms, "Unit", "Metrics"), Period: scalarInt32(ms["Period"])}
+			if m, ok := ms["Metric"].(map[string]any); ok {
+				mq.MetricStat.Metric = snapshot.Metric{Namespace: p.mstr(m, "Namespace", "Metrics"), MetricName: p.mstr(m, "MetricName", "Metrics")}
+			}
+		}
+		out = append(out, mq)
 	}
 	return out
 }
@@ -1104,6 +1125,7 @@ func (t *cfnTemplate) emit(b *builder, r *cfnResource) error {
 		}
 		m.AlarmActions = p.strs("AlarmActions", "AlarmActions")
 		m.OKActions = p.strs("OKActions", "OKActions")
+		m.Metrics = p.metricQueries()
 		m.Derived = p.derived("AlarmName")
 		b.cloudwatch(acct, reg).MetricAlarms[r.key] = m
 	case "AWS::CloudTrail::Trail":

@@ -73,7 +73,7 @@ func TestExportScriptEndToEnd(t *testing.T) {
 	s := load(t, Options{}, dir)
 	r := findRegion(t, s, "123456789012", "us-east-1")
 	if len(r.RDS.DBClusters) != 2 || len(r.RDS.DBInstances) != 4 || len(r.CloudTrail.Trails) != 2 ||
-		len(r.Logs.LogGroups) != 2 || len(r.CloudWatch.MetricAlarms) != 1 {
+		len(r.Logs.LogGroups) != 2 || len(r.CloudWatch.MetricAlarms) != 2 {
 		t.Fatalf("resources missing: clusters %d, instances %d, trails %d, log groups %d, alarms %d",
 			len(r.RDS.DBClusters), len(r.RDS.DBInstances), len(r.CloudTrail.Trails), len(r.Logs.LogGroups), len(r.CloudWatch.MetricAlarms))
 	}

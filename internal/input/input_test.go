@@ -188,7 +188,7 @@ func scenarioFacts(s *snapshot.Snapshot) []string {
 			}
 			if r.CloudWatch != nil {
 				for n, m := range r.CloudWatch.MetricAlarms {
-					add("%s alarm %s metric=%s/%s actions=%v enabled=%s", at, n, m.Namespace, m.MetricName, m.AlarmActions, b(m.ActionsEnabled))
+					add("%s alarm %s metrics=%v actions=%v enabled=%s", at, n, snapshot.AlarmMetrics(m), m.AlarmActions, b(m.ActionsEnabled))
 				}
 			}
 			if r.CloudTrail != nil {

@@ -468,6 +468,31 @@ func (p *tfPlan) refValue(t *tfResource, attr, member string) string {
 	return t.key
 }
 
+// tfMetricQueries maps aws_cloudwatch_metric_alarm metric_query blocks (metric math) to
+// Metrics items.
+func tfMetricQueries(v any) []snapshot.MetricDataQuery {
+	blocks, _ := v.([]any)
+	var out []snapshot.MetricDataQuery
+	for _, b := range blocks {
+		q, ok := b.(map[string]any)
+		if !ok {
+			continue
+		}
+		str := func(m map[string]any, k string) string { s, _ := m[k].(string); return s }
+		mq := snapshot.MetricDataQuery{Id: str(q, "id"), Expression: str(q, "expression"), Label: str(q, "label"), ReturnData: toBool(q["return_data"])}
+		if metrics, _ := q["metric"].([]any); len(metrics) > 0 {
+			if mm, ok := metrics[0].(map[string]any); ok {
+				mq.MetricStat = &snapshot.MetricStat{
+					Metric: snapshot.Metric{Namespace: str(mm, "namespace"), MetricName: str(mm, "metric_name")},
+					Period: toInt32(mm["period"]), Stat: str(mm, "stat"), Unit: str(mm, "unit"),
+				}
+			}
+		}
+		out = append(out, mq)
+	}
+	return out
+}
+
 func (a *tfAttrs) str(attr, member string) string {
 	v, ok := a.raw(attr, member)
 	if !ok {
@@ -768,6 +793,9 @@ func (p *tfPlan) emit(b *builder, r *tfResource) {
 		m.ActionsEnabled = a.boolp("actions_enabled", "ActionsEnabled")
 		m.AlarmActions = a.strs("alarm_actions", "AlarmActions")
 		m.OKActions = a.strs("ok_actions", "OKActions")
+		if v, ok := a.raw("metric_query", "Metrics"); ok {
+			m.Metrics = tfMetricQueries(v)
+		}
 		m.Derived = p.derived(a, "AlarmName")
 		b.cloudwatch(acct, reg).MetricAlarms[r.key] = m
 	case "aws_cloudtrail":

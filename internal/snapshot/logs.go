@@ -87,5 +87,47 @@ type MetricAlarm struct {
 	AlarmActions       []string `json:"AlarmActions,omitempty"`
 	OKActions          []string `json:"OKActions,omitempty"`
 	StateValue         string   `json:"StateValue,omitempty"`
-	Derived            *Derived `json:"derived,omitempty"`
+	// Metrics is set instead of MetricName/Namespace on an alarm on metric math.
+	Metrics []MetricDataQuery `json:"Metrics,omitempty"`
+	Derived *Derived          `json:"derived,omitempty"`
+}
+
+// MetricDataQuery is an item of a metric-math alarm's Metrics: a metric the alarm reads
+// (MetricStat) or an expression over the others.
+type MetricDataQuery struct {
+	Id         string      `json:"Id"`
+	Expression string      `json:"Expression,omitempty"`
+	Label      string      `json:"Label,omitempty"`
+	ReturnData *bool       `json:"ReturnData,omitempty"`
+	MetricStat *MetricStat `json:"MetricStat,omitempty"`
+}
+
+// MetricStat is the metric a MetricDataQuery reads (dimensions left out: alarms are matched
+// to metric filters by namespace and name).
+type MetricStat struct {
+	Metric Metric `json:"Metric"`
+	Period *int32 `json:"Period,omitempty"`
+	Stat   string `json:"Stat,omitempty"`
+	Unit   string `json:"Unit,omitempty"`
+}
+
+// Metric names a CloudWatch metric.
+type Metric struct {
+	Namespace  string `json:"Namespace,omitempty"`
+	MetricName string `json:"MetricName,omitempty"`
+}
+
+// AlarmMetrics returns the metrics an alarm reads: its own metric, or the MetricStat
+// metrics of its metric math.
+func AlarmMetrics(a MetricAlarm) []Metric {
+	var out []Metric
+	if a.MetricName != "" {
+		out = append(out, Metric{Namespace: a.Namespace, MetricName: a.MetricName})
+	}
+	for _, q := range a.Metrics {
+		if q.MetricStat != nil && q.MetricStat.Metric.MetricName != "" {
+			out = append(out, q.MetricStat.Metric)
+		}
+	}
+	return out
 }

@@ -202,8 +202,10 @@ func linkRegionAlarms(r *Region) {
 	byMetric := map[string][]string{}
 	if r.CloudWatch != nil {
 		for name, a := range r.CloudWatch.MetricAlarms {
-			k := a.Namespace + "\x00" + a.MetricName
-			byMetric[k] = append(byMetric[k], name)
+			for _, m := range AlarmMetrics(a) {
+				k := m.Namespace + "\x00" + m.MetricName
+				byMetric[k] = append(byMetric[k], name)
+			}
 		}
 	}
 	for gname, g := range r.Logs.LogGroups {

@@ -109,12 +109,20 @@ func TestResolveJoinsMetricFiltersToAlarms(t *testing.T) {
 			"b": {AlarmName: "b", MetricName: "Failed", Namespace: "DB"},
 			"a": {AlarmName: "a", MetricName: "Failed", Namespace: "DB"},
 			"x": {AlarmName: "x", MetricName: "Failed", Namespace: "Elsewhere"},
+			"math": {AlarmName: "math", Metrics: []MetricDataQuery{
+				{Id: "e1", Expression: "m1 + m2"},
+				{Id: "m1", MetricStat: &MetricStat{Metric: Metric{Namespace: "DB", MetricName: "Failed"}, Stat: "Sum"}},
+				{Id: "m2", MetricStat: &MetricStat{Metric: Metric{Namespace: "DB", MetricName: "Failed"}, Stat: "Sum"}},
+			}},
+			"math-elsewhere": {AlarmName: "math-elsewhere", Metrics: []MetricDataQuery{
+				{Id: "m1", MetricStat: &MetricStat{Metric: Metric{Namespace: "Elsewhere", MetricName: "Failed"}}},
+			}},
 		}},
 	}}}}}
 	Resolve(s)
 	mfs := s.Accounts[0].Regions[0].Logs.LogGroups["/aws/rds/cluster/c/audit"].MetricFilters
-	if got := strings.Join(mfs[0].Derived.AlarmNames, ","); got != "a,b" {
-		t.Errorf("alarms of f = %q, want a,b (same namespace and metric, sorted)", got)
+	if got := strings.Join(mfs[0].Derived.AlarmNames, ","); got != "a,b,math" {
+		t.Errorf("alarms of f = %q, want a,b,math (same namespace and metric, directly or in metric math; sorted, once each)", got)
 	}
 	if mfs[1].Derived != nil {
 		t.Errorf("g has no alarm: want no derived object, got %+v", mfs[1].Derived)

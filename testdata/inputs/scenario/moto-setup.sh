@@ -75,6 +75,9 @@ a logs put-subscription-filter --log-group-name /aws/rds/cluster/audit-cluster/a
 a cloudwatch put-metric-alarm --alarm-name failed-logins-alarm --metric-name FailedLogins --namespace DBAudit \
   --statistic Sum --period 300 --evaluation-periods 1 --threshold 1 \
   --comparison-operator GreaterThanOrEqualToThreshold --alarm-actions arn:aws:sns:us-east-1:123456789012:alerts
+a cloudwatch put-metric-alarm --alarm-name failed-logins-math --evaluation-periods 1 --threshold 1 \
+  --comparison-operator GreaterThanOrEqualToThreshold --alarm-actions arn:aws:sns:us-east-1:123456789012:alerts \
+  --metrics '[{"Id":"e1","Expression":"FILL(m1, 0)","Label":"failures","ReturnData":true},{"Id":"m1","ReturnData":false,"MetricStat":{"Metric":{"Namespace":"DBAudit","MetricName":"FailedLogins"},"Period":300,"Stat":"Sum"}}]'
 
 # Trails: multi-Region + validation + KMS + CloudWatch Logs / single-Region, nothing else.
 a s3api create-bucket --bucket audit-trail-bucket
