@@ -3,6 +3,8 @@ package awsfake
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -173,7 +175,7 @@ func (s *Server) organizations(req *request, acct *Account) ([]byte, error) {
 		return nil, errf(400, "AccessDeniedException", "You don't have permissions to access this resource.")
 	}
 	var items []Item
-	for _, id := range sortedKeys(s.accounts) {
+	for _, id := range slices.Sorted(maps.Keys(s.accounts)) {
 		items = append(items, Item{"Id": id, "Arn": "arn:aws:organizations::" + s.management + ":account/o-fake/" + id,
 			"Name": "account-" + id, "Email": id + "@example.com", "Status": "ACTIVE", "State": "ACTIVE",
 			"JoinedMethod": "CREATED", "JoinedTimestamp": time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})

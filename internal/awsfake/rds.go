@@ -1,6 +1,8 @@
 package awsfake
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 )
 
@@ -57,7 +59,7 @@ func (s *Server) rds(req *request, reg *Region) ([]byte, error) {
 			}
 			items = []Item{g.Meta}
 		} else {
-			for _, k := range sortedKeys(groups) {
+			for _, k := range slices.Sorted(maps.Keys(groups)) {
 				items = append(items, groups[k].Meta)
 			}
 		}

@@ -3,6 +3,7 @@ package collect
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"sort"
@@ -151,6 +152,18 @@ func (r *regionRun) call(ctx context.Context, service, op, resource string, fn f
 	r.addGap(snapshot.Gap{AccountID: r.account, Region: r.region, Service: service, Operation: op,
 		Resource: resource, ErrorCode: code, Message: msg})
 	return errGap
+}
+
+// stopError is the error of a failed call the collection cannot go on without: the
+// cancellation, or the gap the call recorded.
+func (r *regionRun) stopError(ctx context.Context, doing string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%s: %w", doing, err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	g := r.gaps[len(r.gaps)-1]
+	return fmt.Errorf("%s: %s: %s", doing, g.ErrorCode, g.Message)
 }
 
 func (r *regionRun) addGap(g snapshot.Gap) {

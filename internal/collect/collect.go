@@ -135,11 +135,7 @@ func Collect(ctx context.Context, cfg Config) (*snapshot.Snapshot, error) {
 		return err
 	})
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("collect: %w", ctx.Err())
-		}
-		g := setup.gaps[len(setup.gaps)-1]
-		return nil, fmt.Errorf("get caller identity: %s: %s", g.ErrorCode, g.Message)
+		return nil, setup.stopError(ctx, "get caller identity")
 	}
 	callerID := aws.ToString(ident.Account)
 	partition := "aws"
@@ -253,11 +249,7 @@ func (c *collector) listAccounts(ctx context.Context, run *regionRun, api Organi
 			return err
 		})
 		if err != nil {
-			if ctx.Err() != nil {
-				return nil, fmt.Errorf("list organization accounts: %w", ctx.Err())
-			}
-			g := run.gaps[len(run.gaps)-1]
-			return nil, fmt.Errorf("list organization accounts: %s: %s", g.ErrorCode, g.Message)
+			return nil, run.stopError(ctx, "list organization accounts")
 		}
 		for _, a := range out.Accounts {
 			if a.Status == orgtypes.AccountStatusActive || a.State == orgtypes.AccountStateActive {

@@ -2,6 +2,7 @@ package collect
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -105,7 +106,8 @@ func (r *regionRun) collectLogsAndTrails(ctx context.Context, cl RegionClients) 
 		// CloudTrail destination log groups outside /aws/rds/ join the logs data.
 		<-listed
 		if logsOK {
-			for _, name := range sortedSet(toSet(destinations)) {
+			slices.Sort(destinations)
+			for _, name := range slices.Compact(destinations) {
 				ls.mu.Lock()
 				_, have := ls.groups[name]
 				ls.mu.Unlock()
@@ -282,14 +284,6 @@ func (r *regionRun) collectAlarms(ctx context.Context, api CloudWatchAPI, logs *
 				break
 			}
 		}
-	}
-	return out
-}
-
-func toSet(in []string) map[string]bool {
-	out := map[string]bool{}
-	for _, s := range in {
-		out[s] = true
 	}
 	return out
 }

@@ -2,7 +2,8 @@ package collect
 
 import (
 	"context"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -105,13 +106,13 @@ func (r *regionRun) collectRDS(ctx context.Context, api RDSAPI) *snapshot.RDS {
 	}
 
 	// Each distinct group once, however many clusters/instances share it.
-	for _, name := range sortedSet(clusterGroups) {
+	for _, name := range slices.Sorted(maps.Keys(clusterGroups)) {
 		wg.Go(func() { r.clusterParamGroup(ctx, api, st, name) })
 	}
-	for _, name := range sortedSet(dbGroups) {
+	for _, name := range slices.Sorted(maps.Keys(dbGroups)) {
 		wg.Go(func() { r.dbParamGroup(ctx, api, st, name) })
 	}
-	for _, name := range sortedSet(optionGroups) {
+	for _, name := range slices.Sorted(maps.Keys(optionGroups)) {
 		wg.Go(func() { r.optionGroup(ctx, api, st, name) })
 	}
 	wg.Wait()
@@ -331,13 +332,4 @@ func (r *regionRun) optionGroup(ctx context.Context, api RDSAPI, st *rdsState, n
 			st.out.OptionGroups[name] = optionGroup(g)
 		}
 	}
-}
-
-func sortedSet(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

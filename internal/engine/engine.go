@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -137,11 +139,11 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 	params := map[string]any{}
-	for _, k := range sortedKeys(cfg.parameters) {
+	for _, k := range slices.Sorted(maps.Keys(cfg.parameters)) {
 		v := cfg.parameters[k]
 		def, ok := defaults[k]
 		if !ok {
-			return nil, &ParameterError{Name: k, Problem: fmt.Sprintf("unknown parameter %q (known: %s)", k, strings.Join(sortedKeys(defaults), ", "))}
+			return nil, &ParameterError{Name: k, Problem: fmt.Sprintf("unknown parameter %q (known: %s)", k, strings.Join(slices.Sorted(maps.Keys(defaults)), ", "))}
 		}
 		if problem := checkParameterType(v, def); problem != "" {
 			return nil, &ParameterError{Name: k, Problem: fmt.Sprintf("parameter %q %s", k, problem)}
@@ -320,13 +322,4 @@ func defaultParameters(ctx context.Context, c *ast.Compiler) (map[string]any, er
 		return nil, fmt.Errorf("read rule parameter defaults: rules.lib.params.defaults is %T, want an object", rs[0].Expressions[0].Value)
 	}
 	return m, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -2,6 +2,8 @@ package policy
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -98,7 +100,7 @@ func (m FrameworkMatcher) Keys(rules []*finding.Rule) []string {
 			}
 		}
 	}
-	return sortedSet(set)
+	return sortedList(set)
 }
 
 // FrameworkKeys lists every framework key the rules map to, sorted.
@@ -109,7 +111,7 @@ func FrameworkKeys(rules []*finding.Rule) []string {
 			set[k] = true
 		}
 	}
-	return sortedSet(set)
+	return sortedList(set)
 }
 
 // FrameworkName is a framework key's display name.
@@ -233,11 +235,8 @@ func leadingNumber(s string) (int, string) {
 	return n, s[i:]
 }
 
-func sortedSet(set map[string]bool) []string {
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+// sortedList returns the set's members sorted; an empty set gives an empty, non-nil list
+// (encoded as [] rather than null).
+func sortedList(set map[string]bool) []string {
+	return append([]string{}, slices.Sorted(maps.Keys(set))...)
 }

@@ -3,6 +3,8 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/dbaudit/scanner/internal/finding"
@@ -125,7 +127,7 @@ func (s *Selection) Validate(catalogue, selected []*finding.Rule) error {
 		}
 	}
 	if s.Config != nil {
-		for _, id := range sortedKeys(s.Config.Rules) {
+		for _, id := range slices.Sorted(maps.Keys(s.Config.Rules)) {
 			if !anyMatch(id, ids) {
 				return &Error{File: s.Config.File, Line: s.Config.Rules[id].Line, Key: "rules." + id, Msg: fmt.Sprintf("unknown rule id %q (see `scanner rules list`)", id)}
 			}
@@ -152,13 +154,5 @@ func (s *Selection) FrameworkKeys(selected []*finding.Rule) []string {
 			set[k] = true
 		}
 	}
-	return sortedSet(set)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	set := map[string]bool{}
-	for k := range m {
-		set[k] = true
-	}
-	return sortedSet(set)
+	return sortedList(set)
 }

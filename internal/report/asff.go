@@ -363,13 +363,10 @@ func partitionOf(resourceID, region string) string {
 	return "aws"
 }
 
-// sortedKeys returns a map's keys in order (map order is random; outputs must not be).
-func sortedKeys(m map[string][]string) []string { return slices.Sorted(maps.Keys(m)) }
-
 func asffTypes(rule *finding.Rule) []string {
 	var types []string
 	seen := map[string]bool{}
-	for _, k := range sortedKeys(rule.Frameworks) {
+	for _, k := range slices.Sorted(maps.Keys(rule.Frameworks)) {
 		name, ok := frameworkNames[k]
 		if !ok || len(rule.Frameworks[k]) == 0 || seen[name.types] || len(types) >= asffMaxTypes {
 			continue
@@ -577,7 +574,7 @@ func asffCompliance(rule *finding.Rule, f *finding.Finding) *ASFFCompliance {
 	if len(controls) > 0 && !blank(controls[0]) {
 		c.SecurityControlID = fit(controls[0], asffMaxAnyField)
 	}
-	for _, k := range sortedKeys(rule.Frameworks) {
+	for _, k := range slices.Sorted(maps.Keys(rule.Frameworks)) {
 		prefix := k
 		if n, ok := frameworkNames[k]; ok {
 			prefix = n.requirement

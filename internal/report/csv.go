@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,7 +34,7 @@ func (csvReporter) Write(_ context.Context, w io.Writer, r *finding.Report) erro
 			title = rule.Title
 			controls = strings.Join(rule.SecurityHubControls(), " ")
 			var parts []string
-			for _, k := range sortedKeys(rule.Frameworks) {
+			for _, k := range slices.Sorted(maps.Keys(rule.Frameworks)) {
 				for _, id := range rule.Frameworks[k] {
 					parts = append(parts, k+"/"+id)
 				}

@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/dbaudit/scanner/internal/finding"
@@ -91,7 +93,7 @@ func buildJUnit(r *finding.Report) junitSuites {
 			}
 			var props []junitProp
 			props = append(props, junitProp{"severity", rule.Severity.String()})
-			for _, k := range sortedKeys(rule.Frameworks) {
+			for _, k := range slices.Sorted(maps.Keys(rule.Frameworks)) {
 				props = append(props, junitProp{k, strings.Join(rule.Frameworks[k], ",")})
 			}
 			s.Properties = &junitPropList{props}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"path"
 	"path/filepath"
@@ -216,7 +217,7 @@ func sarifHelp(rule *finding.Rule, title string) (text, md string) {
 		fmt.Fprintf(&t, "\nTerraform: %s\n", rule.Remediation.Terraform)
 		fmt.Fprintf(&m, "Terraform:\n\n```hcl\n%s\n```\n\n", rule.Remediation.Terraform)
 	}
-	if keys := sortedKeys(rule.Frameworks); len(keys) > 0 {
+	if keys := slices.Sorted(maps.Keys(rule.Frameworks)); len(keys) > 0 {
 		fmt.Fprintf(&t, "\nCompliance:")
 		fmt.Fprintf(&m, "### Compliance\n\n")
 		for _, k := range keys {
@@ -254,7 +255,7 @@ func sarifTags(rule *finding.Rule) []string {
 	for _, c := range rule.SecurityHubControls() {
 		add(c)
 	}
-	for _, k := range sortedKeys(rule.Frameworks) {
+	for _, k := range slices.Sorted(maps.Keys(rule.Frameworks)) {
 		if k == finding.FrameworkSecurityHub {
 			continue
 		}

@@ -8,10 +8,11 @@ package asffcheck
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -96,7 +97,7 @@ func (m *Model) walk(name string, v any, path string, probs *[]string) {
 				bad("missing required member %s", req)
 			}
 		}
-		for _, k := range sortedKeys(obj) {
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
 			mem, ok := s.Members[k]
 			if !ok {
 				bad("unknown member %q in %s", k, name)
@@ -121,7 +122,7 @@ func (m *Model) walk(name string, v any, path string, probs *[]string) {
 			return
 		}
 		m.checkSize(s, len(obj), name, bad)
-		for _, k := range sortedKeys(obj) {
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
 			m.walk(s.Key.Shape, k, path+"{key "+k+"}", probs)
 			m.walk(s.Value.Shape, obj[k], path+"."+k, probs)
 		}
@@ -272,7 +273,7 @@ func (m *Model) CheckFinding(raw []byte) []string {
 		if len(pf) > 50 {
 			bad("$.ProductFields: %d pairs, above 50", len(pf))
 		}
-		for _, k := range sortedKeys(pf) {
+		for _, k := range slices.Sorted(maps.Keys(pf)) {
 			if escLen(k) > 128 {
 				bad("$.ProductFields{key %s}: longer than 128", abbreviate(k))
 			}
@@ -311,7 +312,7 @@ func walkStrings(v any, path string, fn func(path, s string)) {
 	case string:
 		fn(path, t)
 	case map[string]any:
-		for _, k := range sortedKeys(t) {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			walkStrings(t[k], path+"."+k, fn)
 		}
 	case []any:
@@ -337,15 +338,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func abbreviate(s string) string {
