@@ -21,6 +21,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -108,6 +109,9 @@ type Call struct {
 	Params    map[string]string
 	Status    int
 	ErrorCode string
+	// Attempt is the SDK's attempt number (amz-sdk-request: attempt=N): above 1, the call
+	// repeats one the client retried.
+	Attempt int
 }
 
 // IAMAction is the IAM action the call needs, e.g. "rds:DescribeDBClusters".
@@ -296,6 +300,7 @@ type request struct {
 	json                         map[string]any
 	cbor                         map[string]any
 	accessKey                    string
+	attempt                      int
 }
 
 func (r *request) param(name string) string {
@@ -416,7 +421,7 @@ func (s *Server) log(req *request, status int, code string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = append(s.calls, Call{Service: req.service, Operation: req.op, Account: req.account,
-		Region: req.region, Params: req.params(), Status: status, ErrorCode: code})
+		Region: req.region, Params: req.params(), Status: status, ErrorCode: code, Attempt: req.attempt})
 }
 
 func (f *faultState) matches(r *request) bool {
@@ -444,6 +449,10 @@ func parseRequest(hr *http.Request) (*request, error) {
 		return nil, fmt.Errorf("read body: %w", err)
 	}
 	req := &request{}
+	// amz-sdk-request: attempt=1; max=3
+	if a, ok := strings.CutPrefix(hr.Header.Get("Amz-Sdk-Request"), "attempt="); ok {
+		req.attempt, _ = strconv.Atoi(strings.TrimSpace(strings.SplitN(a, ";", 2)[0]))
+	}
 	// Credential=AKID/20240101/us-east-1/rds/aws4_request
 	auth := hr.Header.Get("Authorization")
 	if i := strings.Index(auth, "Credential="); i >= 0 {
@@ -577,13 +586,4 @@ func page(items []Item, marker string, size int) ([]Item, string, error) {
 		return items[from:], "", nil
 	}
 	return items[from:to], fmt.Sprintf("fake-marker-%d", to), nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

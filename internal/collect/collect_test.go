@@ -244,7 +244,7 @@ func TestParameterGroupsReadOncePerRegion(t *testing.T) {
 			// parameter page asks for the same Source.
 			first := map[string]int{}
 			for _, c := range srv.Calls() {
-				if c.Service != "rds" {
+				if c.Service != "rds" || c.Attempt > 1 {
 					continue
 				}
 				if (c.Operation == "DescribeDBClusterParameters" || c.Operation == "DescribeDBParameters") && c.Params["Source"] != tt.wantSource {
@@ -268,10 +268,9 @@ func TestParameterGroupsReadOncePerRegion(t *testing.T) {
 					}
 				}
 			}
-			counts := srv.CountByOperation()
-			if counts["rds:DescribeDBClusterParameters"] != tt.wantClusterCalls || counts["rds:DescribeDBParameters"] != tt.wantDBCalls {
-				t.Errorf("parameter calls = %d cluster, %d instance; want %d and %d (all pages)", counts["rds:DescribeDBClusterParameters"],
-					counts["rds:DescribeDBParameters"], tt.wantClusterCalls, tt.wantDBCalls)
+			cluster, db := countReads(srv, "", "DescribeDBClusterParameters"), countReads(srv, "", "DescribeDBParameters")
+			if cluster != tt.wantClusterCalls || db != tt.wantDBCalls {
+				t.Errorf("parameter reads = %d cluster, %d instance; want %d and %d (all pages)", cluster, db, tt.wantClusterCalls, tt.wantDBCalls)
 			}
 		})
 	}
@@ -317,10 +316,10 @@ func TestEngineDefaultsSharedAcrossAccounts(t *testing.T) {
 			cfg.OrgRoleName = "audit"
 			snap := mustCollect(t, cfg)
 
-			if n := countCalls(srv, "us-east-1", "DescribeEngineDefaultClusterParameters"); n != tt.wantReads {
+			if n := countReads(srv, "us-east-1", "DescribeEngineDefaultClusterParameters"); n != tt.wantReads {
 				t.Errorf("us-east-1 engine default reads = %d, want %d", n, tt.wantReads)
 			}
-			if n := countCalls(srv, "eu-west-1", "DescribeEngineDefaultClusterParameters"); n != 1 {
+			if n := countReads(srv, "eu-west-1", "DescribeEngineDefaultClusterParameters"); n != 1 {
 				t.Errorf("eu-west-1 engine default reads = %d, want 1 for the 3 accounts", n)
 			}
 			if len(snap.CollectionGaps) != tt.wantGaps {
