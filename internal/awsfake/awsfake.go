@@ -16,11 +16,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -509,32 +510,28 @@ func (s *Server) CacheAnswers() { s.cacheOn.Store(true) }
 
 func (s *Server) dispatch(ctx context.Context, req *request) ([]byte, error) {
 	switch req.service {
-	case "rds", "logs", "monitoring", "cloudtrail":
-		if s.cacheOn.Load() {
-			key := answerKey(req)
-			if b, ok := s.answers.Load(key); ok {
-				return b.([]byte), nil
-			}
-			b, err := s.render(ctx, req)
-			if err == nil {
-				s.answers.Store(key, b)
-			}
-			return b, err
-		}
+	case "sts", "ec2", "organizations": // account-level: STS answers carry fresh credentials
+		return s.render(ctx, req)
 	}
-	return s.render(ctx, req)
+	if !s.cacheOn.Load() {
+		return s.render(ctx, req)
+	}
+	key := answerKey(req)
+	if b, ok := s.answers.Load(key); ok {
+		return b.([]byte), nil
+	}
+	b, err := s.render(ctx, req)
+	if err == nil {
+		s.answers.Store(key, b)
+	}
+	return b, err
 }
 
 func answerKey(req *request) string {
 	params := req.params()
-	names := make([]string, 0, len(params))
-	for k := range params {
-		names = append(names, k)
-	}
-	sort.Strings(names)
 	var b strings.Builder
 	b.WriteString(req.account + "\x00" + req.region + "\x00" + req.service + "\x00" + req.op)
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(params)) {
 		b.WriteString("\x00" + k + "=" + params[k])
 	}
 	return b.String()

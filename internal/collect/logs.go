@@ -50,14 +50,13 @@ func (r *regionRun) collectLogsAndTrails(ctx context.Context, cl RegionClients) 
 			}
 			return err
 		})
-		if !logsOK {
-			close(listed)
-			return
-		}
 		for _, g := range found {
 			ls.add(g)
 		}
 		close(listed)
+		if !logsOK {
+			return
+		}
 		for _, g := range found {
 			r.readSubscriptionFilters(ctx, subscriptions, cl.Logs, ls, aws.ToString(g.LogGroupName))
 		}
