@@ -146,7 +146,7 @@ func (a *app) runScan(ctx context.Context, o *scanOptions, args []string) error 
 	rep := buildReport(snap, eng.SelectedRules(), findings, inputs)
 	pol.apply(rep, eng, time.Now())
 
-	if err := a.writeOutputs(ctx, outs, rep, o); err != nil {
+	if err := a.writeOutputs(ctx, outs, rep, o, failOn); err != nil {
 		return withCode(ExitError, err)
 	}
 	if err := a.pushIfRequested(ctx, rep, &o.push); err != nil {
@@ -213,7 +213,7 @@ func buildReport(snap *snapshot.Snapshot, selected []*finding.Rule, findings []f
 
 // writeOutputs renders every format in memory first, so an error never leaves a partial
 // file, then writes each file atomically (temp file + rename).
-func (a *app) writeOutputs(ctx context.Context, outs []output, rep *finding.Report, o *scanOptions) error {
+func (a *app) writeOutputs(ctx context.Context, outs []output, rep *finding.Report, o *scanOptions, failOn finding.Severity) error {
 	workDir, err := os.Getwd()
 	if err != nil {
 		return fmt.Errorf("find the working directory: %w", err)
@@ -228,7 +228,8 @@ func (a *app) writeOutputs(ctx context.Context, outs []output, rep *finding.Repo
 			ProductARN: o.push.ProductARN,
 			// ASFF UpdatedAt must move forward on every import, so file output uses the
 			// real clock (reporters themselves never read one).
-			Now: time.Now,
+			Now:    time.Now,
+			FailOn: failOn,
 		}
 		r, err := report.New(out.format, opts)
 		if err != nil {

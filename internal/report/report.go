@@ -27,6 +27,9 @@ type Options struct {
 	Now func() time.Time
 	// BaseDir makes SARIF artifact URIs relative to it.
 	BaseDir string
+	// FailOn is the lowest severity whose failing findings fail the scan (--fail-on); the
+	// zero value, Informational, counts every failing finding. Headlines follow it.
+	FailOn finding.Severity
 }
 
 type constructor func(Options) Reporter
