@@ -10,15 +10,16 @@ import (
 	"github.com/dbaudit/scanner/internal/finding"
 )
 
-// sharedDir is /work/shared seen from this package (CI clones shared/ beside the repo).
-const sharedDir = "../../../shared"
+// testdataDir is the repository's testdata/, which holds the schemas and models the tests
+// validate against (with their licences), so every clone runs these checks.
+const testdataDir = "../../testdata"
 
-// sharedFile returns a file under shared/ or skips the test when shared/ is absent.
+// sharedFile returns a file under testdata/; a missing one fails the test.
 func sharedFile(t testing.TB, rel string) string {
 	t.Helper()
-	p := filepath.Join(sharedDir, rel)
+	p := filepath.Join(testdataDir, rel)
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared/%s not found at %s (clone the shared/ directory beside the repository): %v", rel, p, err)
+		t.Fatalf("testdata/%s: %v", rel, err)
 	}
 	return p
 }

@@ -10,9 +10,9 @@ import (
 
 func loadModel(t *testing.T) *Model {
 	t.Helper()
-	p := filepath.Join("../../../../shared", "schemas/securityhub-service-2.json")
+	p := filepath.Join("../../../testdata", "schemas/securityhub-service-2.json")
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared/schemas/securityhub-service-2.json not found at %s (clone shared/ beside the repository): %v", p, err)
+		t.Fatalf("the Security Hub model in the repository's testdata: %v", err)
 	}
 	m, err := Load(p)
 	if err != nil {
