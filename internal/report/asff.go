@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dbaudit/scanner/internal/awspartition"
 	"github.com/dbaudit/scanner/internal/finding"
 )
 
@@ -185,7 +186,6 @@ const asffStandards = asffTypesNamespace + "Industry and Regulatory Standards/"
 var (
 	accountIDPattern = regexp.MustCompile(`^\d{12}$`)
 	arnPattern       = regexp.MustCompile(`^arn:(aws[a-z-]*):([a-z0-9-]*):([a-z0-9-]*):(\d{12})?:(.+)$`)
-	regionPattern    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
 )
 
 type asffReporter struct{ opts Options }
@@ -205,8 +205,9 @@ func (a asffReporter) Write(_ context.Context, w io.Writer, r *finding.Report) e
 	return nil
 }
 
-// BuildASFF returns the report's findings in ASFF, one per finding, in report order. The
-// Security Hub pusher uses it; reporters keep it pure (the clock comes from opts.Now).
+// BuildASFF returns the report's findings in ASFF in report order: one per finding, except
+// that an account-wide finding becomes one per Region (see buildASFF). The Security Hub
+// pusher uses it; reporters keep it pure (the clock comes from opts.Now).
 func BuildASFF(r *finding.Report, opts Options) ([]ASFFFinding, error) { return buildASFF(r, opts) }
 
 // ASFFToolName is the tool name used in ASFF Ids and GeneratorIds for a report.
@@ -227,9 +228,10 @@ func ASFFFindingID(tool, ruleID, account, region, resource string) string {
 	return capID(strings.Join([]string{tool, account, region, ruleID, resource}, "/"))
 }
 
-// DefaultProductARN is the own-account default product ARN.
-func DefaultProductARN(partition, region, account string) string {
-	return fmt.Sprintf("arn:%s:securityhub:%s:%s:product/%s/default", partition, region, account, account)
+// DefaultProductARN is the own-account default product ARN of a Region, in that Region's
+// partition (arn:aws-cn:… in cn-north-1, arn:aws-us-gov:… in us-gov-west-1).
+func DefaultProductARN(region, account string) string {
+	return fmt.Sprintf("arn:%s:securityhub:%s:%s:product/%s/default", awspartition.OrDefault(region), region, account, account)
 }
 
 // capID keeps an identifier within 512 bytes; a longer one keeps its head and ends in a hash
@@ -272,30 +274,91 @@ func asffTimestamp(r *finding.Report, opts Options) (now, observed string, err e
 // FormatASFFTime formats t as an ASFF timestamp: UTC, millisecond precision, "Z".
 func FormatASFFTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
+// buildASFF converts the report's findings. An account-wide finding (its Region is not an
+// AWS Region, like the "global" of DBAUDIT-CT-001) becomes one ASFF finding per Region the
+// report covered for its account, as Security Hub judges an AWS::::Account resource in each
+// Region for CloudTrail.1: each has its own Id, Region and ProductArn, so it belongs to that
+// Region's push scope. See accountRegions for a report that covers no Region of the account.
 func buildASFF(r *finding.Report, opts Options) ([]ASFFFinding, error) {
 	now, observed, err := asffTimestamp(r, opts)
 	if err != nil {
 		return nil, err
 	}
 	tool := ASFFToolName(r)
+	covered := scannedRegions(r)
 	out := make([]ASFFFinding, 0, len(r.Findings))
 	for i := range r.Findings {
 		f := &r.Findings[i]
-		af, err := asffFinding(r, f, tool, now, observed, opts)
-		if err != nil {
-			return nil, fmt.Errorf("asff: finding %d (%s on %s): %w", i, f.RuleID, f.ResourceID, err)
+		regions := []string{f.Region}
+		if accountWide(f) {
+			if regions, err = accountRegions(f, covered[f.AccountID], opts); err != nil {
+				return nil, fmt.Errorf("asff: finding %d (%s on %s): %w", i, f.RuleID, f.ResourceID, err)
+			}
 		}
-		out = append(out, af)
+		for _, region := range regions {
+			af, err := asffFinding(r, f, region, tool, now, observed, opts)
+			if err != nil {
+				return nil, fmt.Errorf("asff: finding %d (%s on %s): %w", i, f.RuleID, f.ResourceID, err)
+			}
+			out = append(out, af)
+		}
 	}
 	return out, nil
 }
 
-func asffFinding(r *finding.Report, f *finding.Finding, tool, now, observed string, opts Options) (ASFFFinding, error) {
+// accountWide reports whether a finding concerns the whole account rather than one Region:
+// its Region is set but is no AWS Region ("global"), or it is an AWS::::Account resource
+// without a Region. A regional resource without a Region stays an error (asffFinding).
+func accountWide(f *finding.Finding) bool {
+	if f.Region == "" {
+		return strings.HasPrefix(f.ResourceID, accountResourcePrefix)
+	}
+	_, ok := awspartition.Of(f.Region)
+	return !ok
+}
+
+// accountResourcePrefix starts the resource id of an account (rules.lib.aws.account_resource).
+const accountResourcePrefix = "AWS::::Account:"
+
+// scannedRegions is the sorted, distinct AWS Regions the report covered, per account.
+func scannedRegions(r *finding.Report) map[string][]string {
+	out := map[string][]string{}
+	for _, s := range r.Scanned {
+		if _, ok := awspartition.Of(s.Region); ok && !slices.Contains(out[s.AccountID], s.Region) {
+			out[s.AccountID] = append(out[s.AccountID], s.Region)
+		}
+	}
+	for _, regions := range out {
+		slices.Sort(regions)
+	}
+	return out
+}
+
+// accountRegions is where an account-wide finding is judged: every Region the report covered
+// for its account. A report that covers none (a hand-built report, an account listed without
+// Regions) falls back to the Region of opts.ProductARN, the Security Hub the findings are
+// meant for; without one it is an error, never a guessed Region.
+func accountRegions(f *finding.Finding, covered []string, opts Options) ([]string, error) {
+	if !accountIDPattern.MatchString(f.AccountID) {
+		return nil, fmt.Errorf("account id %q is not 12 digits (ASFF needs the AWS account)", f.AccountID)
+	}
+	if len(covered) > 0 {
+		return covered, nil
+	}
+	if m := arnPattern.FindStringSubmatch(opts.ProductARN); m != nil {
+		if _, ok := awspartition.Of(m[3]); ok {
+			return []string{m[3]}, nil
+		}
+	}
+	return nil, fmt.Errorf("account-wide finding (region %q) and the report covers no Region of account %s to report it in (scan a Region of the account, or give --product-arn)", f.Region, f.AccountID)
+}
+
+func asffFinding(r *finding.Report, f *finding.Finding, region, tool, now, observed string, opts Options) (ASFFFinding, error) {
 	if !accountIDPattern.MatchString(f.AccountID) {
 		return ASFFFinding{}, fmt.Errorf("account id %q is not 12 digits (ASFF needs the AWS account)", f.AccountID)
 	}
-	if !regionPattern.MatchString(f.Region) {
-		return ASFFFinding{}, fmt.Errorf("region %q is not an AWS Region (ASFF needs one)", f.Region)
+	if err := awspartition.ValidRegion(region); err != nil {
+		return ASFFFinding{}, fmt.Errorf("region %q is not an AWS Region (ASFF needs one)", region)
 	}
 	if blank(f.ResourceID) || blank(f.RuleID) {
 		return ASFFFinding{}, errors.New("finding has no rule id or resource id")
@@ -304,17 +367,16 @@ func asffFinding(r *finding.Report, f *finding.Finding, tool, now, observed stri
 	if rule == nil {
 		rule = &finding.Rule{ID: f.RuleID}
 	}
-	partition := partitionOf(f.ResourceID, f.Region)
 	productARN := opts.ProductARN
 	if productARN == "" {
-		productARN = DefaultProductARN(partition, f.Region, f.AccountID)
+		productARN = DefaultProductARN(region, f.AccountID)
 	}
 
 	types := asffTypes(rule)
 	sev := ASFFSeverity{Label: f.Severity.String(), Original: fit(f.Severity.String(), asffMaxSeverityOrig)}
 	af := ASFFFinding{
 		SchemaVersion:   ASFFSchemaVersion,
-		ID:              ASFFFindingID(tool, f.RuleID, f.AccountID, f.Region, f.ResourceID),
+		ID:              ASFFFindingID(tool, f.RuleID, f.AccountID, region, f.ResourceID),
 		ProductArn:      productARN,
 		GeneratorID:     ASFFGeneratorID(tool, f.RuleID),
 		AwsAccountID:    f.AccountID,
@@ -328,7 +390,7 @@ func asffFinding(r *finding.Report, f *finding.Finding, tool, now, observed stri
 		Description:     fit(asffDescription(rule, f), asffMaxDescription),
 		Remediation:     asffRemediation(rule),
 		ProductFields:   asffProductFields(r, rule, f),
-		Resources:       []ASFFResource{asffResource(f, partition)},
+		Resources:       []ASFFResource{asffResource(f, region, partitionOf(f.ResourceID, region))},
 		Compliance:      asffCompliance(rule, f),
 		RecordState:     RecordActive,
 		FindingProviderFields: &ASFFFindingProviderFields{
@@ -349,19 +411,22 @@ func firstOf(s []string) string {
 	return s[0]
 }
 
-// partitionOf reads the partition from an ARN, else infers it from the Region.
+// partitionOf is the Resources[].Partition of a resource: its ARN's, else its Region's; ""
+// (omitted) for a partition the ASFF Partition enum does not name (aws, aws-cn, aws-us-gov
+// and, spelled differently from the SDK, the ISO ones), rather than a guessed spelling.
 func partitionOf(resourceID, region string) string {
+	p := awspartition.OrDefault(region)
 	if m := arnPattern.FindStringSubmatch(resourceID); m != nil {
-		return m[1]
+		p = m[1]
 	}
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
+	if asffPartitions[p] {
+		return p
 	}
-	return "aws"
+	return ""
 }
+
+// asffPartitions are the ASFF Partition enum values the SDK's partition ids match exactly.
+var asffPartitions = map[string]bool{"aws": true, "aws-cn": true, "aws-us-gov": true}
 
 func asffTypes(rule *finding.Rule) []string {
 	var types []string
@@ -487,12 +552,12 @@ var asffResourceTypes = map[string]bool{
 	"AwsCloudTrailTrail": true,
 }
 
-func asffResource(f *finding.Finding, partition string) ASFFResource {
+func asffResource(f *finding.Finding, region, partition string) ASFFResource {
 	res := ASFFResource{
 		Type:      "Other",
 		ID:        fit(f.ResourceID, asffMaxAnyField),
 		Partition: partition,
-		Region:    fit(f.Region, asffMaxResourceRegion),
+		Region:    fit(region, asffMaxResourceRegion),
 	}
 	name := firstNonBlank(f.ResourceName, resourceNameFromID(f.ResourceID))
 	if asffResourceTypes[f.ResourceType] {

@@ -282,3 +282,116 @@ func TestFit(t *testing.T) {
 		})
 	}
 }
+
+// TestASFFAccountWideFindings: a finding of region "global" (DBAUDIT-CT-001's account check)
+// is judged in every Region the report covered for its account, like Security Hub's own
+// CloudTrail.1 findings on AWS::::Account; "global" never reaches ASFF.
+func TestASFFAccountWideFindings(t *testing.T) {
+	m := loadASFFModel(t)
+	const acct, other = "123456789012", "210987654321"
+	scanned := []finding.AccountRegion{
+		{AccountID: acct, Region: "us-east-1"}, {AccountID: other, Region: "ap-south-1"},
+		{AccountID: acct, Region: "eu-west-1"}, {AccountID: acct, Region: "us-east-1"},
+	}
+	tests := []struct {
+		name        string
+		region      string
+		account     string
+		scanned     []finding.AccountRegion
+		productARN  string
+		wantRegions []string
+		wantProduct []string
+		wantErr     string
+	}{
+		{name: "global in every scanned Region of the account", region: "global", account: acct, scanned: scanned,
+			wantRegions: []string{"eu-west-1", "us-east-1"},
+			wantProduct: []string{"arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default", "arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default"}},
+		{name: "account resource without a Region", region: "", account: other, scanned: scanned,
+			wantRegions: []string{"ap-south-1"}, wantProduct: []string{"arn:aws:securityhub:ap-south-1:210987654321:product/210987654321/default"}},
+		{name: "any non-Region is account-wide", region: "aws-global", account: other, scanned: scanned, wantRegions: []string{"ap-south-1"},
+			wantProduct: []string{"arn:aws:securityhub:ap-south-1:210987654321:product/210987654321/default"}},
+		{name: "China partition", region: "global", account: acct, scanned: []finding.AccountRegion{{AccountID: acct, Region: "cn-north-1"}},
+			wantRegions: []string{"cn-north-1"}, wantProduct: []string{"arn:aws-cn:securityhub:cn-north-1:123456789012:product/123456789012/default"}},
+		{name: "no scanned Region: the product ARN's Region", region: "global", account: acct,
+			productARN:  "arn:aws:securityhub:us-west-2:123456789012:product/123456789012/default",
+			wantRegions: []string{"us-west-2"}, wantProduct: []string{"arn:aws:securityhub:us-west-2:123456789012:product/123456789012/default"}},
+		{name: "no scanned Region and no product ARN", region: "global", account: acct,
+			scanned: []finding.AccountRegion{{AccountID: other, Region: "us-east-1"}, {AccountID: acct, Region: "global"}},
+			wantErr: `DBAUDIT-CT-001 on AWS::::Account:123456789012): account-wide finding (region "global") and the report covers no Region of account 123456789012`},
+		{name: "bad account", region: "global", account: "unknown", scanned: scanned, wantErr: "not 12 digits"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := fixtureReport()
+			r.Scanned = tc.scanned
+			r.Findings = []finding.Finding{{
+				RuleID: "DBAUDIT-CT-001", Status: finding.StatusFail, Severity: finding.Critical,
+				ResourceID: "AWS::::Account:" + tc.account, ResourceType: "AwsAccount", AccountID: tc.account,
+				Region: tc.region, Message: "No multi-Region trail.",
+			}}
+			opts := fixtureOptions()
+			opts.ProductARN = tc.productARN
+			out, err := BuildASFF(r, opts)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || strings.Contains(err.Error(), "\n") {
+					t.Fatalf("err %v, want one line containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var regions, products []string
+			ids := map[string]bool{}
+			for _, f := range out {
+				regions = append(regions, f.Resources[0].Region)
+				products = append(products, f.ProductArn)
+				ids[f.ID] = true
+				if want := ASFFFindingID("dbaudit-scanner", "DBAUDIT-CT-001", tc.account, f.Resources[0].Region, "AWS::::Account:"+tc.account); f.ID != want {
+					t.Errorf("Id %s, want %s", f.ID, want)
+				}
+				raw, _ := json.Marshal(f)
+				if strings.Contains(string(raw), "global") {
+					t.Errorf("global reached ASFF: %s", raw)
+				}
+				if probs := m.CheckFinding(raw); len(probs) > 0 {
+					t.Errorf("finding %s:\n  %s", f.ID, strings.Join(probs, "\n  "))
+				}
+			}
+			if !reflect.DeepEqual(regions, tc.wantRegions) || !reflect.DeepEqual(products, tc.wantProduct) {
+				t.Errorf("regions %v products %v, want %v %v", regions, products, tc.wantRegions, tc.wantProduct)
+			}
+			if len(ids) != len(out) {
+				t.Errorf("Ids not distinct: %v", ids)
+			}
+		})
+	}
+}
+
+// TestASFFPartitionFromRegion: the default ProductArn and Resources[].Partition follow the
+// Region's partition when the resource id is no ARN; a partition the ASFF enum does not
+// spell like the SDK is omitted rather than guessed.
+func TestASFFPartitionFromRegion(t *testing.T) {
+	tests := []struct {
+		region, resource, wantProduct, wantPartition string
+	}{
+		{"us-gov-west-1", "aws-account/123456789012", "arn:aws-us-gov:securityhub:us-gov-west-1:123456789012:product/123456789012/default", "aws-us-gov"},
+		{"cn-northwest-1", "aws-account/123456789012", "arn:aws-cn:securityhub:cn-northwest-1:123456789012:product/123456789012/default", "aws-cn"},
+		{"us-iso-east-1", "aws-account/123456789012", "arn:aws-iso:securityhub:us-iso-east-1:123456789012:product/123456789012/default", ""},
+		{"eu-west-1", "aws-account/123456789012", "arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default", "aws"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.region, func(t *testing.T) {
+			r := fixtureReport()
+			r.Findings = []finding.Finding{{RuleID: "DBAUDIT-INFO-001", Status: finding.StatusPass, ResourceID: tc.resource,
+				ResourceType: "AwsAccount", AccountID: "123456789012", Region: tc.region, Message: "ok"}}
+			out, err := BuildASFF(r, fixtureOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out[0].ProductArn != tc.wantProduct || out[0].Resources[0].Partition != tc.wantPartition {
+				t.Errorf("ProductArn %s Partition %q, want %s %q", out[0].ProductArn, out[0].Resources[0].Partition, tc.wantProduct, tc.wantPartition)
+			}
+		})
+	}
+}

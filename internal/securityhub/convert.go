@@ -88,7 +88,7 @@ func withRegion(arn, region string) string {
 	if m == nil {
 		return arn
 	}
-	return report.DefaultProductARN(m[1], region, m[3])
+	return report.DefaultProductARN(region, m[3])
 }
 
 func str(p *string) string {

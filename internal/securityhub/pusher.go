@@ -223,7 +223,7 @@ func (p *Pusher) Push(ctx context.Context, findings []report.ASFFFinding, scope 
 			region = p.opts.Region
 		}
 		if product == "" {
-			product = report.DefaultProductARN(partitionOf(order), region, c.Account)
+			product = report.DefaultProductARN(region, c.Account)
 		} else {
 			region = productRegion(product)
 			if p.opts.Region != "" {
@@ -247,16 +247,6 @@ func (p *Pusher) Push(ctx context.Context, findings []report.ASFFFinding, scope 
 		return res, fmt.Errorf("securityhub: %d %w", len(res.Failed), ErrUndelivered)
 	}
 	return res, nil
-}
-
-// partitionOf is the AWS partition of the pushed findings' products ("aws" if none).
-func partitionOf(keys []groupKey) string {
-	for _, k := range keys {
-		if parts := strings.SplitN(k.product, ":", 3); len(parts) == 3 && parts[1] != "" {
-			return parts[1]
-		}
-	}
-	return "aws"
 }
 
 func (p *Pusher) pushGroup(ctx context.Context, k groupKey, current []item, ruleSel map[string]bool, extraRegions []string, res *Result) error {

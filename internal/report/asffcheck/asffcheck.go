@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/dbaudit/scanner/internal/awspartition"
 )
 
 // Model is a loaded service model.
@@ -184,7 +186,7 @@ func (m *Model) checkRange(s *shape, n float64, name string, bad func(string, ..
 var (
 	timestampRE  = regexp.MustCompile(`^(\d\d\d\d)-([0][1-9]|[1][0-2])-([0][1-9]|[1-2](\d)|[3][0-1])[T](?:([0-1](\d)|[2][0-3]):[0-5](\d):[0-5](\d)|23:59:60)(?:\.(\d)+)?([Z]|[+-](\d\d)(:?(\d\d))?)$`)
 	accountRE    = regexp.MustCompile(`^\d{12}$`)
-	productArnRE = regexp.MustCompile(`^arn:aws[a-z-]*:securityhub:[a-z0-9-]+:(\d{12}):product/(\d{12})/default$`)
+	productArnRE = regexp.MustCompile(`^arn:(aws[a-z-]*):securityhub:([a-z0-9-]+):(\d{12}):product/(\d{12})/default$`)
 	namespaces   = []string{"Software and Configuration Checks", "TTPs", "Effects", "Unusual Behaviors", "Sensitive Data Identifications"}
 	// lengths after JSON escaping, in bytes, by JSON path (array indexes as [*]).
 	lengthLimits = map[string]int{
@@ -252,8 +254,25 @@ func (m *Model) CheckFinding(raw []byte) []string {
 	}
 	if arn, _ := v["ProductArn"].(string); strings.HasSuffix(arn, "/default") {
 		mm := productArnRE.FindStringSubmatch(arn)
-		if mm == nil || mm[1] != acct || mm[2] != acct {
+		switch {
+		case mm == nil || mm[3] != acct || mm[4] != acct:
 			bad("$.ProductArn: %q is not the default product of account %s", arn, acct)
+		case !isRegion(mm[2]):
+			bad("$.ProductArn: %q names %q, not an AWS Region", arn, mm[2])
+		case mm[1] != awspartition.OrDefault(mm[2]):
+			bad("$.ProductArn: %q is in partition %s, but Region %s is in %s", arn, mm[1], mm[2], awspartition.OrDefault(mm[2]))
+		}
+	}
+	if res, ok := v["Resources"].([]any); ok {
+		for i, r := range res {
+			rm, _ := r.(map[string]any)
+			region, hasRegion := rm["Region"].(string)
+			if hasRegion && !isRegion(region) {
+				bad("$.Resources[%d].Region: %q is not an AWS Region (an account-wide finding needs one per Region)", i, region)
+			}
+			if part, ok := rm["Partition"].(string); ok && hasRegion && isRegion(region) && part != awspartition.OrDefault(region) {
+				bad("$.Resources[%d].Partition: %s, but Region %s is in %s", i, part, region, awspartition.OrDefault(region))
+			}
 		}
 	}
 	for _, ts := range []string{"CreatedAt", "UpdatedAt", "FirstObservedAt", "LastObservedAt", "ProcessedAt"} {
@@ -329,6 +348,11 @@ func hasNamespace(s string) bool {
 		}
 	}
 	return false
+}
+
+func isRegion(s string) bool {
+	_, ok := awspartition.Of(s)
+	return ok
 }
 
 func contains(list []string, s string) bool {

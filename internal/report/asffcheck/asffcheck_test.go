@@ -79,6 +79,23 @@ func TestCheckFinding(t *testing.T) {
 		{"reserved product field", func(f map[string]any) { sub(f, "ProductFields")["aws/securityhub/FindingId"] = "x" }, "reserved"},
 		{"no resources", func(f map[string]any) { f["Resources"] = []any{} }, "want 1-32"},
 		{"bad RecordState", func(f map[string]any) { f["RecordState"] = "DELETED" }, "is not one of"},
+		{"resource region global", func(f map[string]any) {
+			f["Resources"].([]any)[0].(map[string]any)["Region"] = "global"
+		}, `"global" is not an AWS Region`},
+		{"resource partition of another region", func(f map[string]any) {
+			f["Resources"].([]any)[0].(map[string]any)["Region"] = "cn-north-1"
+		}, "Region cn-north-1 is in aws-cn"},
+		{"product arn in region global", func(f map[string]any) {
+			f["ProductArn"] = "arn:aws:securityhub:global:123456789012:product/123456789012/default"
+		}, `names "global", not an AWS Region`},
+		{"product arn partition of another region", func(f map[string]any) {
+			f["ProductArn"] = "arn:aws:securityhub:cn-north-1:123456789012:product/123456789012/default"
+		}, "Region cn-north-1 is in aws-cn"},
+		{"china finding", func(f map[string]any) {
+			f["ProductArn"] = "arn:aws-cn:securityhub:cn-north-1:123456789012:product/123456789012/default"
+			res := f["Resources"].([]any)[0].(map[string]any)
+			res["Region"], res["Partition"] = "cn-north-1", "aws-cn"
+		}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
