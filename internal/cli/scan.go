@@ -230,6 +230,7 @@ func (a *app) writeOutputs(ctx context.Context, outs []output, rep *finding.Repo
 			// real clock (reporters themselves never read one).
 			Now:    time.Now,
 			FailOn: failOn,
+			Width:  report.OutputWidth(a.streams.Out, out.path != "", os.Getenv("COLUMNS")),
 		}
 		r, err := report.New(out.format, opts)
 		if err != nil {

@@ -19,21 +19,19 @@ const (
 	mdReserve = 4000
 )
 
-type markdownReporter struct{}
+type markdownReporter struct {
+	// failOn is --fail-on: the headline counts failing findings at or above it.
+	failOn finding.Severity
+}
 
 // Write renders a summary fit for a PR comment or $GITHUB_STEP_SUMMARY: counts, then failing,
 // not-evaluated and waived findings as tables (report order), passing ones folded away.
-func (markdownReporter) Write(_ context.Context, w io.Writer, r *finding.Report) error {
+func (m markdownReporter) Write(_ context.Context, w io.Writer, r *finding.Report) error {
 	var b strings.Builder
 	c := r.Counts()
 	name := firstNonBlank(r.Tool.Name, defaultToolName)
 	fmt.Fprintf(&b, "## %s results\n\n", mdInline(name))
-	status := ":white_check_mark: No failing findings."
-	if c[finding.StatusFail] > 0 {
-		status = fmt.Sprintf(":x: %d failing finding(s).", c[finding.StatusFail])
-	} else if c[finding.StatusNotEvaluated] > 0 || len(r.Gaps) > 0 {
-		status = ":warning: No failing findings, but the scan is incomplete."
-	}
+	status := mdHeadline(r, m.failOn)
 	b.WriteString(status + "\n\n")
 	b.WriteString("| Failed | Passed | Not evaluated | Waived | Collection gaps |\n|---:|---:|---:|---:|---:|\n")
 	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d |\n\n", c[finding.StatusFail], c[finding.StatusPass],
@@ -102,6 +100,28 @@ func (markdownReporter) Write(_ context.Context, w io.Writer, r *finding.Report)
 		return fmt.Errorf("write markdown: %w", err)
 	}
 	return nil
+}
+
+// mdHeadline is the status line. It follows --fail-on: a red cross only when a failing
+// finding is at or above failOn (what fails the scan), with the failing findings below it
+// counted in brackets; a warning when nothing fails but the scan is incomplete.
+func mdHeadline(r *finding.Report, failOn finding.Severity) string {
+	c := r.Counts()
+	failing := r.FailingAtOrAbove(failOn)
+	scope := "" // failOn Informational: every failing finding counts
+	if failOn > finding.Informational {
+		scope = " at or above " + failOn.String()
+		if below := c[finding.StatusFail] - failing; below > 0 {
+			scope += fmt.Sprintf(" (%d below)", below)
+		}
+	}
+	switch {
+	case failing > 0:
+		return fmt.Sprintf(":x: %s%s.", plural(failing, "failing finding", "failing findings"), scope)
+	case c[finding.StatusNotEvaluated] > 0 || len(r.Gaps) > 0:
+		return ":warning: No failing findings" + scope + ", but the scan is incomplete."
+	}
+	return ":white_check_mark: No failing findings" + scope + "."
 }
 
 type ruleSummary struct {
@@ -197,8 +217,8 @@ func mdCompliance(b *strings.Builder, r *finding.Report) {
 				failing++
 			}
 		}
-		fmt.Fprintf(b, "<details><summary>Compliance: %s (%d controls, %d failing)</summary>\n\n",
-			mdInline(firstNonBlank(fw.Name, fw.Framework)), len(fw.Controls), failing)
+		fmt.Fprintf(b, "<details><summary>Compliance: %s (%s, %d failing)</summary>\n\n",
+			mdInline(firstNonBlank(fw.Name, fw.Framework)), plural(len(fw.Controls), "control", "controls"), failing)
 		b.WriteString("| Control | Status | Pass | Fail | Not evaluated | Waived | Rules |\n|---|---|---:|---:|---:|---:|---|\n")
 		for i, c := range fw.Controls {
 			if i == mdMaxRows || b.Len() > mdMaxBytes-mdReserve {

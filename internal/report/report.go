@@ -30,6 +30,9 @@ type Options struct {
 	// FailOn is the lowest severity whose failing findings fail the scan (--fail-on); the
 	// zero value, Informational, counts every failing finding. Headlines follow it.
 	FailOn finding.Severity
+	// Width is the number of columns every line of the table format fits in (the terminal's
+	// width, see OutputWidth); 0 means DefaultWidth.
+	Width int
 }
 
 type constructor func(Options) Reporter
@@ -37,12 +40,12 @@ type constructor func(Options) Reporter
 // registry is built per call, so the package keeps no mutable state.
 func registry() map[string]constructor {
 	return map[string]constructor{
-		"table":    func(o Options) Reporter { return tableReporter{color: o.Color} },
+		"table":    func(o Options) Reporter { return tableReporter{color: o.Color, width: o.Width} },
 		"json":     func(Options) Reporter { return jsonReporter{} },
 		"sarif":    func(o Options) Reporter { return sarifReporter{opts: o} },
 		"asff":     func(o Options) Reporter { return asffReporter{opts: o} },
 		"junit":    func(Options) Reporter { return junitReporter{} },
-		"markdown": func(Options) Reporter { return markdownReporter{} },
+		"markdown": func(o Options) Reporter { return markdownReporter{failOn: o.FailOn} },
 		"csv":      func(Options) Reporter { return csvReporter{} },
 	}
 }

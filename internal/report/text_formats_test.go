@@ -86,7 +86,7 @@ func TestCSVSafe(t *testing.T) {
 
 func TestMarkdown(t *testing.T) {
 	out := string(render(t, "markdown", fixtureReport()))
-	for _, want := range []string{"| 4 | 2 | 1 | 1 | 1 |", ":x: 4 failing finding(s).", "<details open><summary>Failing (4)</summary>"} {
+	for _, want := range []string{"| 4 | 2 | 1 | 1 | 1 |", ":x: 4 failing findings.", "<details open><summary>Failing (4)</summary>"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("markdown lacks %q", want)
 		}
@@ -98,6 +98,69 @@ func TestMarkdown(t *testing.T) {
 		if strings.HasPrefix(line, "| ") && strings.Contains(line, "/aws/rds/cluster/orders/audit keeps") && !strings.Contains(line, `Log group \|`) {
 			t.Errorf("unescaped pipe breaks the table: %s", line)
 		}
+	}
+}
+
+// TestMarkdownHeadlineFollowsFailOn: the red cross means "this fails the scan", so it
+// follows --fail-on (the fixture fails at CRITICAL, HIGH, MEDIUM and LOW).
+func TestMarkdownHeadlineFollowsFailOn(t *testing.T) {
+	passing := fixtureReport()
+	passing.Findings, passing.Gaps = nil, nil
+	for _, f := range fixtureReport().Findings {
+		if f.Status == finding.StatusPass {
+			passing.Findings = append(passing.Findings, f)
+		}
+	}
+	complete := fixtureReport()
+	complete.Gaps = nil
+	var findings []finding.Finding
+	for _, f := range complete.Findings {
+		if f.Status != finding.StatusNotEvaluated && f.Severity < finding.Critical {
+			findings = append(findings, f)
+		}
+	}
+	complete.Findings = findings // FAIL at HIGH, MEDIUM, LOW; nothing unevaluated
+	oneHigh := fixtureReport()
+	oneHigh.Findings = nil
+	for _, f := range fixtureReport().Findings {
+		if f.Status != finding.StatusFail || f.Severity == finding.High {
+			oneHigh.Findings = append(oneHigh.Findings, f)
+		}
+	}
+	tests := []struct {
+		name   string
+		report *finding.Report
+		failOn finding.Severity
+		want   string
+	}{
+		{"every failure counts", fixtureReport(), finding.Informational, ":x: 4 failing findings."},
+		{"some at or above", fixtureReport(), finding.High, ":x: 2 failing findings at or above HIGH (2 below)."},
+		{"one at or above", oneHigh, finding.High, ":x: 1 failing finding at or above HIGH."},
+		{"none at or above, complete", complete, finding.Critical, ":white_check_mark: No failing findings at or above CRITICAL (3 below)."},
+		{"none at or above, incomplete", oneHigh, finding.Critical, ":warning: No failing findings at or above CRITICAL (1 below), but the scan is incomplete."},
+		{"nothing fails", passing, finding.High, ":white_check_mark: No failing findings at or above HIGH."},
+		{"nothing fails, no threshold", passing, finding.Informational, ":white_check_mark: No failing findings."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := fixtureOptions()
+			opts.FailOn = tc.failOn
+			rep, err := New("markdown", opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := rep.Write(context.Background(), &buf, tc.report); err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(buf.String(), "\n")
+			if len(lines) < 3 || lines[2] != tc.want {
+				t.Errorf("headline = %q, want %q", lines[min(2, len(lines)-1)], tc.want)
+			}
+			if got, want := strings.Contains(buf.String(), ":x:"), strings.Contains(tc.want, ":x:"); got != want {
+				t.Errorf("red cross in the output = %v, want %v", got, want)
+			}
+		})
 	}
 }
 
