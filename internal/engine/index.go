@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/dbaudit/scanner/internal/awspartition"
 	"github.com/dbaudit/scanner/internal/finding"
 	"github.com/dbaudit/scanner/internal/snapshot"
 )
@@ -18,9 +19,10 @@ type resourceInfo struct {
 // resourceIndex maps the resource ids rules emit to where the resource lives.
 type resourceIndex map[string]resourceInfo
 
-// LogGroupID is the resource id of a log group (rules.lib.aws.log_group_arn).
+// LogGroupID is the resource id of a log group (rules.lib.aws.log_group_arn), in the
+// partition of its Region.
 func LogGroupID(account, region, name string) string {
-	return fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", region, account, name)
+	return fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s", awspartition.OrDefault(region), region, account, name)
 }
 
 // AccountID is the resource id of an account (rules.lib.aws.account_resource).

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/dbaudit/scanner/internal/awspartition"
 	"github.com/dbaudit/scanner/internal/snapshot"
 )
 
@@ -234,29 +235,30 @@ func withLocation(d **snapshot.Derived, loc *snapshot.Location) {
 }
 
 // Synthesized ARNs for infrastructure code, whose resources have no ARN before they exist.
+// The partition follows the Region (arn:aws-cn:… in cn-north-1).
 func clusterARN(region, account, id string) string {
-	return fmt.Sprintf("arn:aws:rds:%s:%s:cluster:%s", region, account, id)
+	return regionalARN("rds", region, account, "cluster:"+id)
 }
 func instanceARN(region, account, id string) string {
-	return fmt.Sprintf("arn:aws:rds:%s:%s:db:%s", region, account, id)
+	return regionalARN("rds", region, account, "db:"+id)
 }
 func clusterPGARN(region, account, name string) string {
-	return fmt.Sprintf("arn:aws:rds:%s:%s:cluster-pg:%s", region, account, name)
+	return regionalARN("rds", region, account, "cluster-pg:"+name)
 }
 func instancePGARN(region, account, name string) string {
-	return fmt.Sprintf("arn:aws:rds:%s:%s:pg:%s", region, account, name)
+	return regionalARN("rds", region, account, "pg:"+name)
 }
 func optionGroupARN(region, account, name string) string {
-	return fmt.Sprintf("arn:aws:rds:%s:%s:og:%s", region, account, name)
+	return regionalARN("rds", region, account, "og:"+name)
 }
 func logGroupARN(region, account, name string) string {
-	return fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", region, account, name)
+	return regionalARN("logs", region, account, "log-group:"+name)
 }
 func alarmARN(region, account, name string) string {
-	return fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s", region, account, name)
+	return regionalARN("cloudwatch", region, account, "alarm:"+name)
 }
 func trailARN(region, account, name string) string {
-	return fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", region, account, name)
+	return regionalARN("cloudtrail", region, account, "trail/"+name)
 }
 
 // placeholderARN stands for a resource outside the snapshot model (a KMS key, an IAM role,
@@ -264,7 +266,12 @@ func trailARN(region, account, name string) string {
 // Its resource part is the Terraform address or CloudFormation logical id, so the value is
 // stable and says where it comes from; rules only test such members for presence.
 func placeholderARN(service, region, account, address string) string {
-	return fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, region, account, address)
+	return regionalARN(service, region, account, address)
+}
+
+// regionalARN is arn:<partition of region>:<service>:<region>:<account>:<resource>.
+func regionalARN(service, region, account, resource string) string {
+	return fmt.Sprintf("arn:%s:%s:%s:%s:%s", awspartition.OrDefault(region), service, region, account, resource)
 }
 
 // defaultParameterGroupFamily derives the family of the default parameter group RDS assigns

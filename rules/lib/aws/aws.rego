@@ -102,8 +102,28 @@ gap_reason(account_id, region, operation) := reasons[0] if {
 }
 
 # The resource id of a log group: its ARN without the trailing ":*". Built from the name so
-# that a missing group and an existing one have the same id.
-log_group_arn(account_id, region, name) := sprintf("arn:aws:logs:%s:%s:log-group:%s", [region, account_id, name])
+# that a missing group and an existing one have the same id; the partition follows the Region
+# (arn:aws-cn:logs:cn-north-1:…), as in internal/engine.LogGroupID.
+log_group_arn(account_id, region, name) := sprintf("arn:%s:logs:%s:%s:log-group:%s", [partition(region), region, account_id, name])
+
+# partition(region) is the AWS partition of a Region name, from the SDK's Region patterns as
+# in internal/awspartition: aws-cn (cn-…), aws-us-gov (us-gov-…), aws-iso (us-iso-…),
+# aws-iso-b (us-isob-…), aws-iso-e (eu-isoe-…), aws-iso-f (us-isof-…), aws-eusc (eusc-de-…),
+# else aws (also for a name that fits no partition, like awspartition.OrDefault).
+partition(region) := id if {
+	some id, pattern in _partition_patterns
+	regex.match(pattern, region)
+} else := "aws"
+
+_partition_patterns := {
+	"aws-cn": `^cn-\w+-\d+$`,
+	"aws-us-gov": `^us-gov-\w+-\d+$`,
+	"aws-iso": `^us-iso-\w+-\d+$`,
+	"aws-iso-b": `^us-isob-\w+-\d+$`,
+	"aws-iso-e": `^eu-isoe-\w+-\d+$`,
+	"aws-iso-f": `^us-isof-\w+-\d+$`,
+	"aws-eusc": `^eusc-(de)-\w+-\d+$`,
+}
 
 # The export type that carries a database's audit records: `audit` for Aurora MySQL clusters
 # and RDS MySQL/MariaDB instances, `postgresql` for Aurora PostgreSQL clusters and RDS

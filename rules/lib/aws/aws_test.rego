@@ -35,3 +35,34 @@ test_group_option_and_setting if {
 	not aws.option_setting(o, "SERVER_AUDIT_EXCL_USERS")
 	not aws.group_option(og, "TIMEZONE")
 }
+
+# The same cases as internal/awspartition's TestOf (OrDefault: names that fit no partition are aws).
+test_partition_of_region if {
+	cases := {
+		"us-east-1": "aws",
+		"eu-central-2": "aws",
+		"il-central-1": "aws",
+		"cn-north-1": "aws-cn",
+		"cn-northwest-1": "aws-cn",
+		"us-gov-west-1": "aws-us-gov",
+		"us-iso-east-1": "aws-iso",
+		"us-isob-east-1": "aws-iso-b",
+		"eu-isoe-west-1": "aws-iso-e",
+		"us-isof-south-1": "aws-iso-f",
+		"eusc-de-east-1": "aws-eusc",
+		"": "aws",
+		"global": "aws",
+		"CN-NORTH-1": "aws",
+		"cn-north": "aws",
+		"us-gov-west-1 ": "aws",
+	}
+	every region, want in cases {
+		aws.partition(region) == want
+	}
+}
+
+test_log_group_arn_follows_the_partition if {
+	aws.log_group_arn("123456789012", "us-east-1", "/aws/rds/cluster/a/audit") == "arn:aws:logs:us-east-1:123456789012:log-group:/aws/rds/cluster/a/audit"
+	aws.log_group_arn("123456789012", "cn-north-1", "/aws/rds/cluster/a/audit") == "arn:aws-cn:logs:cn-north-1:123456789012:log-group:/aws/rds/cluster/a/audit"
+	aws.log_group_arn("123456789012", "us-gov-west-1", "g") == "arn:aws-us-gov:logs:us-gov-west-1:123456789012:log-group:g"
+}
