@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -61,12 +62,17 @@ type inputFile struct {
 // Load reads files and directories (recursively) and merges them into one snapshot. The
 // kind of each file is detected from its content. Errors name the file and the place in
 // it, on one line.
+//
+// A resource present in several inputs is judged once: a later PATH overrides an earlier
+// one for that resource, with a notice naming both files (see mergeParts). All AWS CLI
+// export files are joined into one input, which takes the place of the first of them.
 func Load(ctx context.Context, paths []string, opts Options) (*snapshot.Snapshot, error) {
 	files, err := expand(paths)
 	if err != nil {
 		return nil, err
 	}
-	var parts []*snapshot.Snapshot
+	var parts []part
+	cliAt := -1 // index in parts of the joined AWS CLI export
 	cli := newCLIImport(opts)
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
@@ -76,6 +82,7 @@ func Load(ctx context.Context, paths []string, opts Options) (*snapshot.Snapshot
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", f.path, unwrapPathError(err))
 		}
+		queued := len(cli.files)
 		s, err := importFile(f.path, data, opts, cli)
 		if err != nil {
 			var skip *skipError
@@ -86,15 +93,24 @@ func Load(ctx context.Context, paths []string, opts Options) (*snapshot.Snapshot
 			return nil, err
 		}
 		if s != nil {
-			parts = append(parts, s)
+			if err := checkUnique(f.path, s); err != nil {
+				return nil, err
+			}
+			parts = append(parts, part{s: s, file: f.path})
+		} else if queued == 0 && len(cli.files) > 0 {
+			cliAt = len(parts)
+			parts = append(parts, part{file: f.path, fromLocation: true})
 		}
 	}
-	if len(cli.files) > 0 {
+	if cliAt >= 0 {
 		s, err := cli.run()
 		if err != nil {
 			return nil, err
 		}
-		parts = append(parts, s)
+		if err := checkUnique(parts[cliAt].file, s); err != nil {
+			return nil, err
+		}
+		parts[cliAt].s = s
 	}
 	if len(parts) == 0 && opts.SkipUnknown {
 		// Nothing to judge (e.g. a pre-commit run on unrelated files): an empty snapshot,
@@ -105,9 +121,46 @@ func Load(ctx context.Context, paths []string, opts Options) (*snapshot.Snapshot
 	if len(parts) == 0 {
 		return nil, fmt.Errorf("read %s: no input files of a known kind", strings.Join(paths, ", "))
 	}
-	out := Merge(parts...)
+	out, err := mergeParts(parts, opts)
+	if err != nil {
+		return nil, err
+	}
 	snapshot.LinkAlarms(out)
 	return out, nil
+}
+
+// checkUnique refuses an imported input that holds a resource twice (e.g. two
+// aws_rds_cluster with one cluster_identifier): the rules look resources up by identity.
+// Snapshot files are checked when decoded, with JSON paths.
+func checkUnique(file string, s *snapshot.Snapshot) error {
+	err := snapshot.CheckUnique(s)
+	var dup *snapshot.DuplicateError
+	if !errors.As(err, &dup) {
+		return err
+	}
+	problem := dup.Problem
+	if problem == snapshot.ListedTwice {
+		problem = "is declared twice"
+	}
+	first, second := placeOf(file, dup.Locations[0], dup.Paths[0]), placeOf(file, dup.Locations[1], dup.Paths[1])
+	if first == second {
+		return fmt.Errorf("%s: %s %s (%s)", file, dup.What, problem, first)
+	}
+	return fmt.Errorf("%s: %s %s: %s and %s", file, dup.What, problem, first, second)
+}
+
+// placeOf renders where a resource is declared: "line L, column C" in file itself,
+// "FILE:L:C" in another file, else its JSON path in the snapshot.
+func placeOf(file string, loc *snapshot.Location, path string) string {
+	switch {
+	case loc == nil || loc.File == "":
+		return path
+	case loc.File == file && loc.Line > 0:
+		return fmt.Sprintf("line %d, column %d", loc.Line, loc.Column)
+	case loc.File == file:
+		return path
+	}
+	return snapshot.DescribeLocation(loc)
 }
 
 // skipError marks a file that is not an input at all (unknown shape, not JSON/YAML); inside
@@ -153,6 +206,9 @@ func ImportFile(name string, data []byte, opts Options) (*snapshot.Snapshot, err
 		if s, err = cli.run(); err != nil {
 			return nil, err
 		}
+	}
+	if err := checkUnique(name, s); err != nil {
+		return nil, err
 	}
 	snapshot.LinkAlarms(s)
 	return s, nil
@@ -227,6 +283,9 @@ func describeTop(ix *jsonIndex) string {
 }
 
 func importYAML(name string, data []byte, opts Options) (*snapshot.Snapshot, error) {
+	if at := binaryAt(data); at >= 0 {
+		return nil, &skipError{fmt.Errorf("%s: not JSON or YAML (binary data at byte %d)", name, at), "not JSON or YAML (binary data)"}
+	}
 	root, err := parseYAML(data)
 	if err != nil {
 		err = fmt.Errorf("%s: %w", name, err)
@@ -246,6 +305,31 @@ func importYAML(name string, data []byte, opts Options) (*snapshot.Snapshot, err
 			name, root.Line, root.Column, strings.Join(keys, ", ")), "unknown input shape"}
 	}
 	return importTemplate(name, root, opts)
+}
+
+// binaryAt returns the offset of the first byte that cannot be text when data holds a NUL
+// or another control character that neither JSON nor YAML allows (anything below 0x20 but
+// tab, newline and carriage return; DEL), else -1. The first such byte or invalid UTF-8
+// sequence is reported, e.g. byte 0 of a PNG (0x89) or of an ELF binary (0x7f).
+func binaryAt(data []byte) int {
+	control := -1
+	for i, c := range data {
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f {
+			control = i
+			break
+		}
+	}
+	if control < 0 {
+		return -1
+	}
+	for i := 0; i < control; {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return control
 }
 
 func isYAMLName(name string) bool {
@@ -350,51 +434,133 @@ func asPathError(err error, target **fs.PathError) bool {
 	return ok
 }
 
-// Merge combines snapshots: accounts and regions with the same id are merged, their
-// resources appended, gaps concatenated. A single snapshot is returned as is.
-func Merge(parts ...*snapshot.Snapshot) *snapshot.Snapshot {
+// part is one input's snapshot and the file it came from.
+type part struct {
+	s    *snapshot.Snapshot
+	file string
+	// fromLocation: the resources name their own file in derived.location (the joined AWS
+	// CLI export, whose file is the first export file).
+	fromLocation bool
+}
+
+// origin is the file a resource of the part came from.
+func (p part) origin(ref snapshot.ResourceRef) string {
+	if p.fromLocation && ref.Location != nil && ref.Location.File != "" {
+		return ref.Location.File
+	}
+	return p.file
+}
+
+// Merge combines snapshots in order: accounts and Regions with the same id are merged, a
+// resource present in several (see snapshot.ResourceRef) is kept once, the later
+// snapshot's copy winning, and identical collection gaps are kept once. A single snapshot
+// is returned as is.
+func Merge(parts ...*snapshot.Snapshot) (*snapshot.Snapshot, error) {
+	ps := make([]part, len(parts))
+	for i, p := range parts {
+		ps[i] = part{s: p, file: fmt.Sprintf("input %d", i+1)}
+	}
+	return mergeParts(ps, Options{})
+}
+
+// mergeParts merges the inputs in command-line order. A resource of a later part
+// replaces a different copy of an earlier one, with a notice naming both files; copies
+// equal but for derived.location collapse silently. The merged snapshot is checked with
+// snapshot.CheckUnique (a TrailARN naming home-region trails in two Regions is an error
+// naming both files).
+func mergeParts(parts []part, opts Options) (*snapshot.Snapshot, error) {
 	if len(parts) == 1 {
-		return parts[0]
+		return parts[0].s, nil
 	}
 	out := &snapshot.Snapshot{SchemaVersion: snapshot.SchemaVersion, Accounts: []snapshot.Account{}}
 	accountIdx := map[string]int{}
+	origins := map[string]string{} // account, Region, kind, id → file of the kept copy
+	seenFiles := map[string]bool{}
 	for _, p := range parts {
-		if out.GeneratedAt == "" || p.GeneratedAt > out.GeneratedAt {
-			out.GeneratedAt = p.GeneratedAt
+		if out.GeneratedAt == "" || p.s.GeneratedAt > out.GeneratedAt {
+			out.GeneratedAt = p.s.GeneratedAt
 		}
-		if p.Source != nil {
+		if p.s.Source != nil {
 			if out.Source == nil {
-				out.Source = &snapshot.Source{Kind: p.Source.Kind}
+				out.Source = &snapshot.Source{Kind: p.s.Source.Kind}
 			}
-			out.Source.Files = append(out.Source.Files, p.Source.Files...)
+			for _, f := range p.s.Source.Files {
+				if !seenFiles[f] {
+					seenFiles[f] = true
+					out.Source.Files = append(out.Source.Files, f)
+				}
+			}
 		}
-		out.CollectionGaps = append(out.CollectionGaps, p.CollectionGaps...)
-		for _, a := range p.Accounts {
+		out.CollectionGaps = snapshot.MergeGaps(out.CollectionGaps, p.s.CollectionGaps)
+		for _, a := range p.s.Accounts {
 			i, ok := accountIdx[a.AccountID]
 			if !ok {
-				accountIdx[a.AccountID] = len(out.Accounts)
-				out.Accounts = append(out.Accounts, snapshot.Account{AccountID: a.AccountID})
-				i = len(out.Accounts) - 1
+				i = len(out.Accounts)
+				accountIdx[a.AccountID] = i
+				out.Accounts = append(out.Accounts, snapshot.Account{AccountID: a.AccountID, Regions: []snapshot.Region{}})
 			}
-			out.Accounts[i].Regions = mergeRegions(out.Accounts[i].Regions, a.Regions)
+			acc := &out.Accounts[i]
+			for _, r := range a.Regions {
+				mergeRegionOf(acc, r, p, origins, opts)
+			}
 		}
 	}
-	return out
+	if err := snapshot.CheckUnique(out); err != nil {
+		var dup *snapshot.DuplicateError
+		if !errors.As(err, &dup) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%s %s: %s and %s", dup.What, dup.Problem, mergedPlace(out, dup.Paths[0], dup.Locations[0], origins), mergedPlace(out, dup.Paths[1], dup.Locations[1], origins))
+	}
+	return out, nil
 }
 
-func mergeRegions(dst, src []snapshot.Region) []snapshot.Region {
-	for _, r := range src {
-		found := false
-		for i := range dst {
-			if dst[i].Region == r.Region {
-				snapshot.MergeRegion(&dst[i], r)
-				found = true
-				break
-			}
-		}
-		if !found {
-			dst = append(dst, r)
+// mergeRegionOf merges one Region of part p into the account, noting overrides.
+func mergeRegionOf(acc *snapshot.Account, r snapshot.Region, p part, origins map[string]string, opts Options) {
+	key := func(ref snapshot.ResourceRef) string {
+		return strings.Join([]string{acc.AccountID, r.Region, ref.Kind, ref.ID}, "\x00")
+	}
+	at := -1
+	for i := range acc.Regions {
+		if acc.Regions[i].Region == r.Region {
+			at = i
+			break
 		}
 	}
-	return dst
+	if at < 0 {
+		acc.Regions = append(acc.Regions, snapshot.Region{Region: r.Region})
+		at = len(acc.Regions) - 1
+	}
+	replaced := map[string]bool{}
+	for _, ref := range snapshot.MergeRegion(&acc.Regions[at], r) {
+		replaced[key(ref)] = true
+	}
+	for _, ref := range snapshot.Resources(r) {
+		k := key(ref)
+		prev, ok := origins[k]
+		switch {
+		case !ok:
+			origins[k] = p.origin(ref)
+		case replaced[k]:
+			now := p.origin(ref)
+			opts.notice("%s %s in %s/%s: %s overrides %s", ref.Kind, ref.ID, acc.AccountID, r.Region, now, prev)
+			origins[k] = now
+		}
+	}
+}
+
+// mergedPlace names the file a resource of the merged snapshot came from, with its Region.
+func mergedPlace(s *snapshot.Snapshot, path string, loc *snapshot.Location, origins map[string]string) string {
+	var ai, ri, ti int
+	if _, err := fmt.Sscanf(path, "$.accounts[%d].regions[%d].cloudtrail.trails[%d]", &ai, &ri, &ti); err != nil {
+		return path
+	}
+	a := s.Accounts[ai]
+	r := a.Regions[ri]
+	t := r.CloudTrail.Trails[ti]
+	file := origins[strings.Join([]string{a.AccountID, r.Region, snapshot.KindTrail, snapshot.TrailID(t)}, "\x00")]
+	if loc != nil && loc.File != "" && loc.Line > 0 && loc.File == file {
+		file = snapshot.DescribeLocation(loc)
+	}
+	return fmt.Sprintf("%s (%s)", r.Region, file)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -45,6 +46,9 @@ func (d *Decoder) Decode(name string, data []byte) (*Snapshot, error) {
 	if *probe.SchemaVersion != SchemaVersion {
 		return nil, fmt.Errorf("%s: $.schema_version: unsupported version %q (this scanner reads %q)", name, *probe.SchemaVersion, SchemaVersion)
 	}
+	if err := duplicateKey(data); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	if err := d.validator.Validate(data); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -57,7 +61,109 @@ func (d *Decoder) Decode(name string, data []byte) (*Snapshot, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%s: %s: unexpected data after the snapshot object", name, lineCol(data, dec.InputOffset()))
 	}
+	if err := CheckUnique(&s); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	return &s, nil
+}
+
+// jsonFrame is an open object or array during duplicateKey's scan.
+type jsonFrame struct {
+	object bool
+	// key is the object's current member name; index the array's current item.
+	key   string
+	index int
+	// names holds the object's member names: a short list, a map once it grows.
+	names []string
+	set   map[string]struct{}
+}
+
+// seen records name in the object and reports whether it was there already.
+func (f *jsonFrame) seen(name string) bool {
+	if f.set != nil {
+		if _, ok := f.set[name]; ok {
+			return true
+		}
+		f.set[name] = struct{}{}
+		return false
+	}
+	for _, n := range f.names {
+		if n == name {
+			return true
+		}
+	}
+	f.names = append(f.names, name)
+	if len(f.names) > 16 {
+		f.set = make(map[string]struct{}, 2*len(f.names))
+		for _, n := range f.names {
+			f.set[n] = struct{}{}
+		}
+		f.names = nil
+	}
+	return false
+}
+
+// duplicateKey finds an object member name used twice in one object anywhere in data, which
+// encoding/json would silently resolve to the last one. data must be valid JSON. One pass.
+func duplicateKey(data []byte) error {
+	var stack []jsonFrame
+	expectKey := false
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '{':
+			stack = append(stack, jsonFrame{object: true})
+			expectKey = true
+		case '[':
+			stack = append(stack, jsonFrame{})
+			expectKey = false
+		case '}', ']':
+			stack = stack[:len(stack)-1]
+			expectKey = false
+		case ',':
+			if top := &stack[len(stack)-1]; top.object {
+				expectKey = true
+			} else {
+				top.index++
+			}
+		case '"':
+			start := i
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+			if !expectKey {
+				continue
+			}
+			expectKey = false
+			raw := data[start+1 : i]
+			name := string(raw)
+			if bytes.IndexByte(raw, '\\') >= 0 {
+				if err := json.Unmarshal(data[start:i+1], &name); err != nil {
+					return describeJSONError(data, err)
+				}
+			}
+			top := &stack[len(stack)-1]
+			if top.seen(name) {
+				return fmt.Errorf("%s (%s): duplicate member %q in one object", lineCol(data, int64(start)), framePath(stack, name), name)
+			}
+			top.key = name
+		}
+	}
+	return nil
+}
+
+// framePath renders the JSON path of member name of the innermost object of stack.
+func framePath(stack []jsonFrame, name string) string {
+	tokens := make([]string, 0, len(stack))
+	for _, f := range stack[:len(stack)-1] {
+		if f.object {
+			tokens = append(tokens, f.key)
+		} else {
+			tokens = append(tokens, strconv.Itoa(f.index))
+		}
+	}
+	return jsonPath(append(tokens, name))
 }
 
 // describeJSONError turns encoding/json errors into "line L, column C: …" or "$.path: …".
