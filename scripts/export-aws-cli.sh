@@ -13,12 +13,20 @@
 #   -o OUT           output directory (default: ./aws-export)
 #   -e ENDPOINT_URL  endpoint override for every call (tests point it at moto_server)
 #
-# Read-only: only describe-*/get-*/list-* calls. A failing call is reported on stderr and
-# listed in OUT/<region>/export-errors.txt; the export goes on and the script exits 1 at
-# the end. The scanner records what is missing as collection gaps (NOT_EVALUATED).
+# Read-only: only describe-*/get-*/list-* calls. A failing call is reported on stderr,
+# listed in OUT/<region>/export-errors.txt for people and recorded in
+# OUT/<region>/export-errors.json for the scanner (OUT/export-errors.json for
+# get-caller-identity); the export goes on and the script exits 1 at the end. The scanner
+# turns each recorded failure into a collection gap with its error code, and files missing
+# for a resource it judges into NotExported gaps (NOT_EVALUATED, exit code 3).
+#
+# export-errors.json: {"ExportErrors": [{"Region", "Service", "Command", "Arguments",
+# "Subject", "File", "Operation", "ErrorCode", "Message"}, ...]}, one item per failed call;
+# ErrorCode is the AWS error code (AccessDenied, ...) or CommandFailed when the aws CLI
+# gave none (no connection, no credentials).
 set -uo pipefail
 
-usage() { sed -n '2,20s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '2,27s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 profile="" out="./aws-export" endpoint=""
 while getopts "p:o:e:h" opt; do
@@ -39,8 +47,46 @@ base_args=(--output json)
 
 failures=0
 
-# run REGION FILE SERVICE COMMAND [ARGS...]: write one command's JSON output to FILE.
+# json_str S: S as a JSON string (control characters other than tab/newline/CR dropped).
+json_str() {
+  local s="$1"
+  s=${s//\\/\\\\}; s=${s//\"/\\\"}
+  s=${s//$'\n'/\\n}; s=${s//$'\r'/\\r}; s=${s//$'\t'/\\t}
+  printf '"%s"' "$(printf '%s' "$s" | tr -d '\000-\037\177')"
+}
+
+# record REGION FILE ERR SERVICE COMMAND [ARGS...]: append one failed call to the
+# directory's pending export-errors record (finish_errors writes export-errors.json).
+record() {
+  local region="$1" file="$2" err="$3" service="$4" command="$5"; shift 5
+  local code op subject=""
+  code=$(printf '%s' "$err" | sed -n 's/.*An error occurred (\([^)]*\)).*/\1/p' | head -n 1)
+  op=$(printf '%s' "$err" | sed -n 's/.*when calling the \([A-Za-z0-9]*\) operation.*/\1/p' | head -n 1)
+  # Per-subject commands end in "--option VALUE": the subject is VALUE.
+  if [ "$#" -ge 2 ]; then
+    local args=("$@")
+    case "${args[$# - 2]}" in --*) subject="${args[$# - 1]}" ;; esac
+  fi
+  printf '{"Region": %s, "Service": %s, "Command": %s, "Arguments": %s, "Subject": %s, "File": %s, "Operation": %s, "ErrorCode": %s, "Message": %s}\n' \
+    "$(json_str "$region")" "$(json_str "$service")" "$(json_str "$command")" "$(json_str "$*")" \
+    "$(json_str "$subject")" "$(json_str "$(basename "$file")")" "$(json_str "$op")" \
+    "$(json_str "${code:-CommandFailed}")" "$(json_str "$err")" >>"$(dirname "$file")/.export-errors.jsonl"
+}
+
+# finish_errors DIR: turn DIR's pending record into DIR/export-errors.json.
+finish_errors() {
+  local pending="$1/.export-errors.jsonl"
+  [ -s "$pending" ] || { rm -f "$pending"; return 0; }
+  { printf '{"ExportErrors": [\n'; sed '$!s/$/,/' "$pending"; printf ']}\n'; } >"$1/export-errors.json"
+  rm -f "$pending"
+}
+
+# run [-q] REGION FILE SERVICE COMMAND [ARGS...]: write one command's JSON output to FILE.
+# -q: a failure is reported and listed in export-errors.txt but not recorded for the
+# scanner (the caller falls back to calls that are).
 run() {
+  local quiet=""
+  [ "$1" = "-q" ] && { quiet=1; shift; }
   local region="$1" file="$2"; shift 2
   local tmp="$file.tmp" err
   if err=$(aws "${base_args[@]}" --region "$region" "$@" 2>&1 >"$tmp"); then
@@ -51,6 +97,7 @@ run() {
   failures=$((failures + 1))
   echo "export-aws-cli: $region: aws $*: ${err//$'\n'/ }" >&2
   echo "aws $*: ${err//$'\n'/ }" >>"$(dirname "$file")/export-errors.txt"
+  [ -n "$quiet" ] || record "$region" "$file" "$err" "$@"
   return 1
 }
 
@@ -65,12 +112,14 @@ names() {
 safe() { printf '%s' "$1" | tr '/: ' '___'; }
 
 mkdir -p "$out"
+rm -f "$out/export-errors.txt" "$out/export-errors.json" "$out/.export-errors.jsonl"
 run "$1" "$out/get-caller-identity.json" sts get-caller-identity || true
+finish_errors "$out"
 
 for region in "$@"; do
   d="$out/$region"
   mkdir -p "$d"
-  rm -f "$d/export-errors.txt"
+  rm -f "$d/export-errors.txt" "$d/export-errors.json" "$d/.export-errors.jsonl"
 
   # RDS
   run "$region" "$d/describe-db-clusters.json" rds describe-db-clusters || true
@@ -94,8 +143,9 @@ for region in "$@"; do
   for f in $(names "$region" 'DBParameterGroups[].DBParameterGroupFamily' rds describe-db-parameter-groups); do
     run "$region" "$d/describe-engine-default-parameters.$f.json" rds describe-engine-default-parameters --db-parameter-group-family "$f" || true
   done
-  # Option groups: all at once; by name (from the instances) when the listing fails.
-  if ! run "$region" "$d/describe-option-groups.json" rds describe-option-groups; then
+  # Option groups: all at once; by name (from the instances) when the listing fails. The
+  # by-name calls are the ones recorded for the scanner: a group they cover is complete.
+  if ! run -q "$region" "$d/describe-option-groups.json" rds describe-option-groups; then
     for g in $(names "$region" 'DBInstances[].OptionGroupMemberships[].OptionGroupName' rds describe-db-instances); do
       run "$region" "$d/describe-option-groups.$(safe "$g").json" rds describe-option-groups --option-group-name "$g" || true
     done
@@ -120,9 +170,10 @@ for region in "$@"; do
     run "$region" "$d/get-event-selectors.$(safe "$name").json" cloudtrail get-event-selectors --trail-name "$arn" || true
   done < <(aws "${base_args[@]}" --region "$region" cloudtrail describe-trails \
              --query "trailList[?HomeRegion=='$region'].[Name,TrailARN]" --output text 2>/dev/null)
+  finish_errors "$d"
 done
 
 if [ "$failures" -gt 0 ]; then
-  echo "export-aws-cli: $failures call(s) failed; see */export-errors.txt" >&2
+  echo "export-aws-cli: $failures call(s) failed; see */export-errors.txt (recorded for the scanner in */export-errors.json)" >&2
   exit 1
 fi

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -33,7 +35,34 @@ const (
 	cmdGetTrailStatus              = "get-trail-status"
 	cmdGetEventSelectors           = "get-event-selectors"
 	cmdGetCallerIdentity           = "get-caller-identity"
+	// cmdExportErrors is scripts/export-aws-cli.sh's record of the aws calls that failed.
+	cmdExportErrors = "export-errors"
 )
+
+// cliCommand is what an export command stands for: the aws CLI service, the API operation
+// (as collection gaps name it) and, for a command run once per subject, the option that
+// names the subject.
+type cliCommand struct{ service, op, subjectFlag string }
+
+var cliCommands = map[string]cliCommand{
+	cmdDescribeDBClusters:          {"rds", "DescribeDBClusters", ""},
+	cmdDescribeDBInstances:         {"rds", "DescribeDBInstances", ""},
+	cmdDescribeDBClusterPGs:        {"rds", "DescribeDBClusterParameterGroups", ""},
+	cmdDescribeDBPGs:               {"rds", "DescribeDBParameterGroups", ""},
+	cmdDescribeDBClusterParameters: {"rds", "DescribeDBClusterParameters", "--db-cluster-parameter-group-name"},
+	cmdDescribeDBParameters:        {"rds", "DescribeDBParameters", "--db-parameter-group-name"},
+	cmdEngineDefaultCluster:        {"rds", "DescribeEngineDefaultClusterParameters", "--db-parameter-group-family"},
+	cmdEngineDefault:               {"rds", "DescribeEngineDefaultParameters", "--db-parameter-group-family"},
+	cmdDescribeOptionGroups:        {"rds", "DescribeOptionGroups", "--option-group-name"},
+	cmdDescribeLogGroups:           {"logs", "DescribeLogGroups", ""},
+	cmdDescribeMetricFilters:       {"logs", "DescribeMetricFilters", ""},
+	cmdDescribeSubscriptionFilters: {"logs", "DescribeSubscriptionFilters", "--log-group-name"},
+	cmdDescribeAlarms:              {"cloudwatch", "DescribeAlarms", ""},
+	cmdDescribeTrails:              {"cloudtrail", "DescribeTrails", ""},
+	cmdGetTrailStatus:              {"cloudtrail", "GetTrailStatus", "--name"},
+	cmdGetEventSelectors:           {"cloudtrail", "GetEventSelectors", "--trail-name"},
+	cmdGetCallerIdentity:           {"sts", "GetCallerIdentity", ""},
+}
 
 // cliKeys maps the top-level key that identifies an export to its command.
 var cliKeys = []struct{ key, cmd string }{
@@ -47,6 +76,7 @@ var cliKeys = []struct{ key, cmd string }{
 	{"subscriptionFilters", cmdDescribeSubscriptionFilters},
 	{"MetricAlarms", cmdDescribeAlarms},
 	{"trailList", cmdDescribeTrails},
+	{"ExportErrors", cmdExportErrors},
 	{"EngineDefaults", ""}, // cluster or instance defaults: from the file name
 }
 
@@ -125,6 +155,11 @@ type cliImport struct {
 	b     *builder
 	files []*cliFile
 	seen  map[string]map[string]bool // account/region → operations exported
+	// params holds, per account/region, the parameter groups whose parameters were
+	// exported: "cluster:<name>" and "instance:<name>".
+	params map[string]map[string]bool
+	// failed are the collection gaps of the aws calls export-errors.json records as failed.
+	failed []snapshot.Gap
 	// decoder reads the scanner's own snapshot files met during the same Load; compiled on
 	// first use, once per Load.
 	decoder *snapshot.Decoder
@@ -142,7 +177,7 @@ func (c *cliImport) snapshotDecoder() (*snapshot.Decoder, error) {
 }
 
 func newCLIImport(opts Options) *cliImport {
-	return &cliImport{opts: opts, b: newBuilder("aws-cli"), seen: map[string]map[string]bool{}}
+	return &cliImport{opts: opts, b: newBuilder("aws-cli"), seen: map[string]map[string]bool{}, params: map[string]map[string]bool{}}
 }
 
 func (c *cliImport) add(path, cmd string, ix *jsonIndex) {
@@ -285,12 +320,13 @@ func first(vals ...string) string {
 	return ""
 }
 
-func (c *cliImport) mark(f *cliFile, op string) {
-	k := f.account + "/" + f.region
-	if c.seen[k] == nil {
-		c.seen[k] = map[string]bool{}
+func (c *cliImport) mark(f *cliFile, op string) { setIn(c.seen, f.account+"/"+f.region, op) }
+
+func setIn(m map[string]map[string]bool, k, v string) {
+	if m[k] == nil {
+		m[k] = map[string]bool{}
 	}
-	c.seen[k][op] = true
+	m[k][v] = true
 }
 
 // run imports all files. Order matters: resources first, then what attaches to them.
@@ -300,6 +336,7 @@ func (c *cliImport) run() (*snapshot.Snapshot, error) {
 	}
 	phase := map[string]int{
 		cmdGetCallerIdentity:           0,
+		cmdExportErrors:                0,
 		cmdDescribeDBClusters:          1,
 		cmdDescribeDBInstances:         1,
 		cmdDescribeDBClusterPGs:        1,
@@ -402,6 +439,8 @@ func (c *cliImport) importFile(f *cliFile) error {
 	switch f.cmd {
 	case cmdGetCallerIdentity:
 		return nil
+	case cmdExportErrors:
+		return c.importFailures(f)
 	case cmdDescribeDBClusters:
 		var items []snapshot.DBCluster
 		locs, present, err := list(f, "DBClusters", &items)
@@ -493,6 +532,7 @@ func (c *cliImport) importFile(f *cliFile) error {
 			}
 			g.Parameters = mergeParams(g.Parameters, params)
 			r.DBClusterParameterGroups[f.subject] = g
+			setIn(c.params, acct+"/"+reg, "cluster:"+f.subject)
 		} else {
 			g, ok := r.DBParameterGroups[f.subject]
 			if !ok {
@@ -501,6 +541,7 @@ func (c *cliImport) importFile(f *cliFile) error {
 			}
 			g.Parameters = mergeParams(g.Parameters, params)
 			r.DBParameterGroups[f.subject] = g
+			setIn(c.params, acct+"/"+reg, "instance:"+f.subject)
 		}
 	case cmdEngineDefaultCluster, cmdEngineDefault:
 		var d struct {
@@ -546,6 +587,9 @@ func (c *cliImport) importFile(f *cliFile) error {
 			r.OptionGroups[it.OptionGroupName] = it
 		}
 		c.mark(f, "DescribeOptionGroups")
+		if f.subject == "" {
+			c.mark(f, opListing(cmdDescribeOptionGroups))
+		}
 	case cmdDescribeLogGroups:
 		var items []snapshot.LogGroup
 		locs, present, err := list(f, "logGroups", &items)
@@ -765,40 +809,72 @@ func toRFC3339(v any) (string, error) {
 	return "", fmt.Errorf("invalid timestamp %v", v)
 }
 
-// addGaps records operations a region's export lacks while others of the same service are
-// present: an absent list must not read as "none exist".
+// addGaps records what the export lacks that a judged resource needs, so rules report
+// NOT_EVALUATED with the reason and the scan exits 3 instead of reading an absent file as
+// "none exist": the aws calls export-errors.json records as failed (with their error
+// code), and files missing from the export (error code NotExported, the message naming
+// the file and the command that makes it).
 func (c *cliImport) addGaps() {
-	type need struct{ service, op, cmd string }
-	needs := []need{
-		{"rds", "DescribeDBClusters", cmdDescribeDBClusters},
-		{"rds", "DescribeDBInstances", cmdDescribeDBInstances},
-		{"logs", "DescribeLogGroups", cmdDescribeLogGroups},
-		{"logs", "DescribeMetricFilters", cmdDescribeMetricFilters},
-		{"logs", "DescribeSubscriptionFilters", cmdDescribeSubscriptionFilters},
-		{"cloudtrail", "DescribeTrails", cmdDescribeTrails},
-	}
+	c.b.gaps = append(c.b.gaps, c.failed...)
 	keys := append([]string(nil), c.b.order...)
 	sort.Strings(keys)
 	for _, k := range keys {
 		r := c.b.regions[k]
 		acct, reg, _ := strings.Cut(k, "/")
-		has := map[string]bool{"rds": r.RDS != nil, "logs": r.Logs != nil, "cloudtrail": r.CloudTrail != nil}
-		for _, n := range needs {
-			if has[n.service] && !c.seen[k][n.op] {
-				c.b.gaps = append(c.b.gaps, snapshot.Gap{AccountID: acct, Region: reg, Service: n.service, Operation: n.op,
-					ErrorCode: "NotExported", Message: fmt.Sprintf("no %s output for this region in the export", n.cmd)})
+		miss := func(cmd, subject, arg, resource string) {
+			op := cliCommands[cmd].op
+			for _, g := range c.failed { // the call failed: its own gap says why
+				if g.AccountID == acct && g.Region == reg && g.Operation == op && (g.Resource == "" || g.Resource == resource || g.Resource == arg) {
+					return
+				}
+			}
+			c.b.gaps = append(c.b.gaps, c.missingFile(acct, reg, cmd, subject, arg, resource))
+		}
+		seen := c.seen[k]
+
+		// Listings: a region that has a service's resources needs all its listings, and
+		// databases need the log groups, filters and alarms their audit logs go to, and
+		// the trails that record their API calls.
+		rdsNeeded := r.RDS != nil
+		logsNeeded := r.Logs != nil || exportsLogs(r)
+		trailsNeeded := r.CloudTrail != nil || rdsNeeded
+		for _, n := range []struct {
+			need bool
+			cmd  string
+		}{
+			{rdsNeeded, cmdDescribeDBClusters}, {rdsNeeded, cmdDescribeDBInstances},
+			{logsNeeded, cmdDescribeLogGroups}, {logsNeeded, cmdDescribeMetricFilters},
+			{r.Logs != nil && len(r.Logs.LogGroups) > 0, cmdDescribeSubscriptionFilters}, // one file per group
+			{logsNeeded, cmdDescribeAlarms},
+			{trailsNeeded, cmdDescribeTrails},
+		} {
+			if n.need && !seen[cliCommands[n.cmd].op] {
+				miss(n.cmd, "", "", "")
 			}
 		}
+
 		if r.RDS != nil {
+			// A referenced group whose parameters were not exported is left out of the
+			// snapshot: listed without parameters it would read as "nothing modified" and
+			// be judged by the engine defaults. Rules then say it is not in the snapshot,
+			// with this gap's reason.
 			for _, g := range referencedGroups(r.RDS) {
-				if g.cluster {
-					if _, ok := r.RDS.DBClusterParameterGroups[g.name]; !ok {
-						c.b.gaps = append(c.b.gaps, snapshot.Gap{AccountID: acct, Region: reg, Service: "rds", Operation: "DescribeDBClusterParameters",
-							Resource: g.name, ErrorCode: "NotExported", Message: fmt.Sprintf("no %s.%s.json in the export", cmdDescribeDBClusterParameters, g.name)})
-					}
-				} else if _, ok := r.RDS.DBParameterGroups[g.name]; !ok {
-					c.b.gaps = append(c.b.gaps, snapshot.Gap{AccountID: acct, Region: reg, Service: "rds", Operation: "DescribeDBParameters",
-						Resource: g.name, ErrorCode: "NotExported", Message: fmt.Sprintf("no %s.%s.json in the export", cmdDescribeDBParameters, g.name)})
+				if g.cluster && !c.params[k]["cluster:"+g.name] {
+					delete(r.RDS.DBClusterParameterGroups, g.name)
+					miss(cmdDescribeDBClusterParameters, g.name, g.name, g.name)
+				} else if !g.cluster && !c.params[k]["instance:"+g.name] {
+					delete(r.RDS.DBParameterGroups, g.name)
+					miss(cmdDescribeDBParameters, g.name, g.name, g.name)
+				}
+			}
+			for _, name := range referencedOptionGroups(r.RDS) {
+				if _, ok := r.RDS.OptionGroups[name]; ok || strings.HasPrefix(name, "default:") {
+					continue // default option groups carry no options; rules need no data
+				}
+				if seen[opListing(cmdDescribeOptionGroups)] {
+					miss(cmdDescribeOptionGroups, safeName(name), name, name)
+				} else {
+					miss(cmdDescribeOptionGroups, "", "", name)
 				}
 			}
 		}
@@ -808,16 +884,124 @@ func (c *cliImport) addGaps() {
 					continue
 				}
 				if t.Status == nil {
-					c.b.gaps = append(c.b.gaps, snapshot.Gap{AccountID: acct, Region: reg, Service: "cloudtrail", Operation: "GetTrailStatus",
-						Resource: t.Name, ErrorCode: "NotExported", Message: fmt.Sprintf("no %s.%s.json in the export", cmdGetTrailStatus, t.Name)})
+					miss(cmdGetTrailStatus, safeName(t.Name), first(t.TrailARN, t.Name), t.Name)
 				}
 				if t.EventSelectors == nil {
-					c.b.gaps = append(c.b.gaps, snapshot.Gap{AccountID: acct, Region: reg, Service: "cloudtrail", Operation: "GetEventSelectors",
-						Resource: t.Name, ErrorCode: "NotExported", Message: fmt.Sprintf("no %s.%s.json in the export", cmdGetEventSelectors, t.Name)})
+					miss(cmdGetEventSelectors, safeName(t.Name), first(t.TrailARN, t.Name), t.Name)
 				}
 			}
 		}
 	}
+}
+
+// opListing is the seen-key of a command's whole listing (a file without a subject).
+func opListing(cmd string) string { return cliCommands[cmd].op + " listing" }
+
+// safeName is how scripts/export-aws-cli.sh puts a subject into a file name.
+func safeName(s string) string { return strings.NewReplacer("/", "_", ":", "_", " ", "_").Replace(s) }
+
+// exportsLogs: a database of the region exports logs to CloudWatch Logs, or a trail homed
+// there delivers to a log group.
+func exportsLogs(r *snapshot.Region) bool {
+	if r.RDS != nil {
+		for _, c := range r.RDS.DBClusters {
+			if len(c.EnabledCloudwatchLogsExports) > 0 {
+				return true
+			}
+		}
+		for _, in := range r.RDS.DBInstances {
+			if len(in.EnabledCloudwatchLogsExports) > 0 {
+				return true
+			}
+		}
+	}
+	if r.CloudTrail != nil {
+		for _, t := range r.CloudTrail.Trails {
+			if (t.HomeRegion == "" || t.HomeRegion == r.Region) && t.CloudWatchLogsLogGroupArn != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// missingFile is the NotExported gap of a file the export lacks: the file, the directory
+// it is missing from and the aws command that writes it. subject goes into the file name,
+// arg is the command's subject option value, resource the gap's resource.
+func (c *cliImport) missingFile(acct, reg, cmd, subject, arg, resource string) snapshot.Gap {
+	cc := cliCommands[cmd]
+	file := cmd + ".json"
+	if subject != "" {
+		file = cmd + "." + subject + ".json"
+	}
+	run := "aws " + cc.service + " " + cmd
+	if arg != "" && cc.subjectFlag != "" {
+		run += " " + cc.subjectFlag + " " + shellQuote(arg)
+	}
+	run += " --region " + reg + " > " + shellQuote(file)
+	return snapshot.Gap{AccountID: acct, Region: reg, Service: cc.service, Operation: cc.op, Resource: resource, ErrorCode: "NotExported",
+		Message: fmt.Sprintf("%s is missing from %s: run %s (or scripts/export-aws-cli.sh)", file, c.exportDir(acct, reg), run)}
+}
+
+// exportDir names the directory of an account and region's export files, as given.
+func (c *cliImport) exportDir(acct, reg string) string {
+	dirs := map[string]bool{}
+	for _, f := range c.files {
+		if f.account == acct && f.region == reg && f.cmd != cmdGetCallerIdentity && f.cmd != cmdExportErrors {
+			dirs[filepath.Dir(f.path)] = true
+		}
+	}
+	if len(dirs) == 0 {
+		return "the export of " + acct + "/" + reg
+	}
+	return strings.Join(slices.Sorted(maps.Keys(dirs)), ", ")
+}
+
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=@,+", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// exportFailure is one failed aws call in export-errors.json (scripts/export-aws-cli.sh).
+type exportFailure struct {
+	Region    string `json:"Region"`
+	Service   string `json:"Service"`
+	Command   string `json:"Command"`
+	Arguments string `json:"Arguments"`
+	Subject   string `json:"Subject"`
+	File      string `json:"File"`
+	Operation string `json:"Operation"`
+	ErrorCode string `json:"ErrorCode"`
+	Message   string `json:"Message"`
+}
+
+// importFailures turns each failed call of an export-errors.json into a collection gap with
+// its error code.
+func (c *cliImport) importFailures(f *cliFile) error {
+	var items []exportFailure
+	if _, _, err := list(f, "ExportErrors", &items); err != nil {
+		return err
+	}
+	for i, it := range items {
+		cc, known := cliCommands[it.Command]
+		op := first(it.Operation, cc.op)
+		if it.Command == "" || op == "" {
+			return fmt.Errorf("%s: a failed call needs Command (an aws CLI command such as %s) or Operation", f.ix.place(pathIndex("$.ExportErrors", i)), cmdDescribeDBClusters)
+		}
+		service := first(it.Service, cc.service)
+		if !known && service == "" {
+			service = "unknown"
+		}
+		call := strings.TrimSpace(strings.Join([]string{"aws", service, it.Command, it.Arguments}, " "))
+		c.failed = append(c.failed, snapshot.Gap{AccountID: f.account, Region: first(it.Region, f.region), Service: service, Operation: op,
+			Resource: it.Subject, ErrorCode: first(it.ErrorCode, "CommandFailed"),
+			Message: fmt.Sprintf("%s failed during the export (recorded in %s): %s", call, f.path, strings.TrimSpace(it.Message))})
+	}
+	return nil
 }
 
 type groupRef struct {
@@ -840,6 +1024,21 @@ func referencedGroups(r *snapshot.RDS) []groupRef {
 	for _, in := range r.DBInstances {
 		for _, g := range in.DBParameterGroups {
 			add(groupRef{g.DBParameterGroupName, false})
+		}
+	}
+	return out
+}
+
+// referencedOptionGroups lists the option groups the region's instances are members of.
+func referencedOptionGroups(r *snapshot.RDS) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, in := range r.DBInstances {
+		for _, m := range in.OptionGroupMemberships {
+			if m.OptionGroupName != "" && !seen[m.OptionGroupName] {
+				seen[m.OptionGroupName] = true
+				out = append(out, m.OptionGroupName)
+			}
 		}
 	}
 	return out
