@@ -106,6 +106,14 @@ func importPlan(file string, ix *jsonIndex, opts Options) (*snapshot.Snapshot, e
 			p.add(r, cfg, providers)
 		})
 	}
+	// A resource declared in the .tf files beside the plan is located there, not at its
+	// entry in the (often one-line) plan JSON.
+	locator := newConfigLocator(file, plan.Config, opts)
+	for _, r := range p.res {
+		if loc := locator.locate(r.configAddr); loc != nil {
+			r.loc = loc
+		}
+	}
 	p.account = first(callerAccount(plan.PriorState), p.arnAccount(), opts.Account)
 	if p.account == "" {
 		p.account = DefaultAccount
