@@ -62,6 +62,7 @@ error, 3 nothing failing but the scan is incomplete (collection gaps).`,
 	f.StringVar(&o.input.Region, "region", "", "region for inputs that do not name one")
 	f.StringVar(&o.input.Account, "account", "", "account id for inputs that do not name one")
 	f.BoolVar(&o.input.SkipUnknown, "skip-unknown", false, "skip files of unknown shape with a note instead of failing (for pre-commit, which passes every changed file)")
+	f.BoolVar(&o.input.ExportDirOfFile, "export-dir-of-file", false, "judge each AWS CLI export file with the rest of its export directory (for pre-commit, which passes only the changed files)")
 	addPolicyFlags(f, &o.policy)
 	addCollectFlags(f, &o.collect)
 	addPushFlags(f, &o.push)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -331,6 +332,11 @@ func setIn(m map[string]map[string]bool, k, v string) {
 
 // run imports all files. Order matters: resources first, then what attaches to them.
 func (c *cliImport) run() (*snapshot.Snapshot, error) {
+	if c.opts.ExportDirOfFile {
+		if err := c.addExportDirs(); err != nil {
+			return nil, err
+		}
+	}
 	if err := c.resolveScope(); err != nil {
 		return nil, err
 	}
@@ -366,6 +372,143 @@ func (c *cliImport) run() (*snapshot.Snapshot, error) {
 		dedupe(r)
 	}
 	return c.b.snapshot(), nil
+}
+
+// addExportDirs queues the other export files of each queued file's export directory
+// (Options.ExportDirOfFile), so that one changed file is judged with the rest of its export,
+// exactly as scanning the directory would judge it.
+func (c *cliImport) addExportDirs() error {
+	queued := map[string]bool{}
+	var roots []string
+	for _, f := range c.files {
+		queued[absOr(f.path)] = true
+		if root := exportRoot(filepath.Dir(f.path)); !slices.Contains(roots, root) {
+			roots = append(roots, root)
+		}
+	}
+	added := false
+	for _, root := range roots {
+		paths, err := exportFiles(root)
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, path := range paths {
+			if queued[absOr(path)] {
+				continue
+			}
+			queued[absOr(path)] = true
+			ok, err := c.addSibling(path)
+			if err != nil {
+				return err
+			}
+			if ok {
+				n++
+			}
+		}
+		if n > 0 {
+			added = true
+			c.opts.notice("%s: judged as one export with the %d other export file(s) of its directory", root, n)
+		}
+	}
+	if added {
+		// The order of a directory scan, so that duplicates resolve the same way.
+		sort.SliceStable(c.files, func(i, j int) bool { return c.files[i].path < c.files[j].path })
+		sort.Strings(c.b.files)
+	}
+	return nil
+}
+
+// addSibling queues path when it is an AWS CLI export. Other files (templates, notes) are
+// not part of the export and are left alone; a broken file named like an export fails, as
+// inside a scanned directory.
+func (c *cliImport) addSibling(path string) (bool, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", path, unwrapPathError(err))
+	}
+	data, err = normalizeEncoding(data)
+	if err != nil {
+		if strictName(path) {
+			return false, fmt.Errorf("%s: %w", path, err)
+		}
+		return false, nil
+	}
+	ix, err := indexJSON(data, 2)
+	if err != nil {
+		if strictName(path) {
+			return false, fmt.Errorf("%s: %w", path, truncationOr(data, err))
+		}
+		return false, nil
+	}
+	cmd, err := detectCLI(path, ix)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", path, err)
+	}
+	if cmd == "" {
+		return false, nil
+	}
+	c.add(path, cmd, ix)
+	return true, nil
+}
+
+// exportRoot is the export directory a file in dir belongs to. In the layout of
+// scripts/export-aws-cli.sh (OUT/get-caller-identity.json, OUT/[<account>/]<region>/…) it is
+// the directory above the region and account directories, or the first of them that holds
+// get-caller-identity.json; a file outside that layout belongs to its own directory.
+func exportRoot(dir string) string {
+	d := absOr(dir)
+	up := 0
+	for {
+		base := filepath.Base(d)
+		if !isRegion(base) && !accountRe.MatchString(base) {
+			break
+		}
+		if _, err := os.Stat(filepath.Join(d, cmdGetCallerIdentity+".json")); err == nil {
+			break
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d, up = parent, up+1
+	}
+	// Relative to dir as given, so that file names read as the user wrote them.
+	root := dir
+	for range up {
+		root = filepath.Join(root, "..")
+	}
+	return filepath.Clean(root)
+}
+
+// exportFiles lists the *.json files of an export directory: those in root and, below it,
+// in region and account directories only (the export layout), sorted.
+func exportFiles(root string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("read %s: %w", path, unwrapPathError(err))
+		}
+		if d.IsDir() {
+			if path != root && !isRegion(d.Name()) && !accountRe.MatchString(d.Name()) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.EqualFold(filepath.Ext(path), ".json") {
+			out = append(out, path)
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out, err
+}
+
+func absOr(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }
 
 // list decodes the array at key (or the top-level array of a --query projection) into out

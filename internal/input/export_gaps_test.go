@@ -216,3 +216,72 @@ func TestExportScriptRecordsFailures(t *testing.T) {
 		t.Errorf("RDS-002 c1: %s %q", f.Status, f.Reason)
 	}
 }
+
+// TestExportDirOfFile: with Options.ExportDirOfFile (the pre-commit hook's
+// --export-dir-of-file) a changed export file is judged with the rest of its export
+// directory, exactly as scanning the directory; without it, the file alone lacks the rest.
+func TestExportDirOfFile(t *testing.T) {
+	repoRoot(t)
+	const scenario = "testdata/inputs/awscli/scenario"
+	whole := load(t, Options{}, scenario)
+	want := verdictLines(verdictsOf(t, evaluate(t, whole)), nil)
+
+	// The same export under an account directory (aws-export/get-caller-identity.json,
+	// aws-export/123456789012/us-east-1/…), with files beside it that are not part of it.
+	nested := t.TempDir()
+	export := filepath.Join(nested, "aws-export")
+	acctDir := filepath.Join(export, "123456789012")
+	for _, d := range []string{acctDir, filepath.Join(export, "notes")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := copyDir(t, scenario)
+	for from, to := range map[string]string{"us-east-1": filepath.Join(acctDir, "us-east-1"), "get-caller-identity.json": filepath.Join(export, "get-caller-identity.json")} {
+		if err := os.Rename(filepath.Join(src, from), to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, content := range map[string]string{
+		"template.yaml":               "Resources:\n  G:\n    Type: AWS::Logs::LogGroup\n",
+		"123456789012/us-east-1/x.md": "notes\n",
+		"notes/describe-trails.json":  `{"trailList": [{"Name": "elsewhere"}]}`,
+	} {
+		if err := os.WriteFile(filepath.Join(export, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	tests := []struct {
+		name  string
+		paths []string
+	}{
+		{"changed cluster export", []string{scenario + "/us-east-1/describe-db-clusters.json"}},
+		{"two changed files and an unrelated one", []string{"README.md", scenario + "/us-east-1/describe-trails.json", scenario + "/get-caller-identity.json"}},
+		{"account directory layout", []string{filepath.Join(acctDir, "us-east-1", "describe-db-clusters.json")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var notices []string
+			s := load(t, Options{SkipUnknown: true, ExportDirOfFile: true, Notice: func(m string) { notices = append(notices, m) }}, tt.paths...)
+			if len(s.CollectionGaps) != 0 {
+				t.Errorf("gaps: %+v", s.CollectionGaps)
+			}
+			if d := diffLines(want, verdictLines(verdictsOf(t, evaluate(t, s)), nil)); d != "" {
+				t.Errorf("verdicts differ from scanning the directory (- directory, + changed file):\n%s", d)
+			}
+			if d := diffLines(scenarioFacts(whole), scenarioFacts(s)); d != "" {
+				t.Errorf("facts differ from scanning the directory:\n%s", d)
+			}
+			if !strings.Contains(strings.Join(notices, "\n"), "judged as one export with the") {
+				t.Errorf("no notice of the added files: %q", notices)
+			}
+		})
+	}
+
+	// Without the option the one file is judged alone: what the other files hold is missing.
+	s := load(t, Options{SkipUnknown: true}, scenario+"/us-east-1/describe-db-clusters.json")
+	if findGap(s.CollectionGaps, wantGap{"DescribeDBInstances", "", "NotExported", "describe-db-instances.json is missing"}) == nil {
+		t.Errorf("a lone export file: gaps %+v", s.CollectionGaps)
+	}
+}

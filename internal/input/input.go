@@ -36,6 +36,11 @@ type Options struct {
 	// with a notice even when they were named explicitly, as inside directories. The
 	// pre-commit hook needs it: it passes every changed *.json / *.yaml file.
 	SkipUnknown bool
+	// ExportDirOfFile makes each AWS CLI export file bring in the rest of its export
+	// directory (docs/inputs.md, "Pre-commit"): the pre-commit hook passes only the changed
+	// files, and one export file judged alone lacks what its siblings hold. CLI:
+	// --export-dir-of-file.
+	ExportDirOfFile bool
 }
 
 func (o Options) notice(format string, args ...any) {
