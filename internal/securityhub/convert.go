@@ -3,15 +3,19 @@ package securityhub
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 
 	"github.com/dbaudit/scanner/internal/report"
+	"github.com/dbaudit/scanner/internal/snapshot"
 )
 
 // item is one finding on its way to Security Hub, with what batching and reporting need.
@@ -47,7 +51,8 @@ func sdkSize(f types.AwsSecurityFinding) int {
 }
 
 // ReadASFF decodes a saved ASFF file (a JSON array, as written by `--format asff`). Members
-// the scanner does not write are an error rather than silently dropped.
+// the scanner does not write are an error rather than silently dropped. Errors give the
+// line and column and speak JSON (member, object, string), not Go types.
 func ReadASFF(r io.Reader) ([]report.ASFFFinding, error) {
 	b, err := io.ReadAll(r)
 	if err != nil {
@@ -57,17 +62,130 @@ func ReadASFF(r io.Reader) ([]report.ASFFFinding, error) {
 	dec.DisallowUnknownFields()
 	var out []report.ASFFFinding
 	if err := dec.Decode(&out); err != nil {
-		return nil, fmt.Errorf("read asff: %w (the file must be a JSON array written by --format asff)", err)
+		return nil, fmt.Errorf("read asff: %w", describeJSONError(b, err))
+	}
+	if end := dec.InputOffset(); skipSpace(b, end) < int64(len(b)) {
+		return nil, fmt.Errorf("read asff: %s: unexpected data after the JSON array", snapshot.LineCol(b, skipSpace(b, end)))
 	}
 	for i, f := range out {
 		if f.ID == "" || f.ProductArn == "" || f.AwsAccountID == "" || f.GeneratorID == "" || len(f.Resources) == 0 {
 			return nil, fmt.Errorf("read asff: finding %d lacks Id, ProductArn, AwsAccountId, GeneratorId or Resources", i)
 		}
 		if _, err := time.Parse(time.RFC3339Nano, f.UpdatedAt); err != nil {
-			return nil, fmt.Errorf("read asff: finding %s: UpdatedAt: %w", f.ID, err)
+			return nil, fmt.Errorf("read asff: finding %d (%s): UpdatedAt %q is not an RFC 3339 timestamp", i, f.ID, f.UpdatedAt)
 		}
 	}
 	return out, nil
+}
+
+// describeJSONError turns an encoding/json error into "line L, column C: …" in JSON terms.
+func describeJSONError(data []byte, err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Errorf("%s: malformed JSON: %s", snapshot.LineCol(data, syn.Offset), strings.TrimPrefix(syn.Error(), "json: "))
+	case errors.As(err, &typ):
+		at := snapshot.LineCol(data, valueStart(data, typ.Offset))
+		if typ.Field == "" {
+			return fmt.Errorf("%s: the file must be a JSON array of findings written by --format asff, not %s", at, jsonValueName(typ.Value))
+		}
+		return fmt.Errorf("%s: %s: want %s, got %s", at, typ.Field, jsonTypeName(typ.Type), jsonValueName(typ.Value))
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return fmt.Errorf("%s: malformed JSON: unexpected end of file", snapshot.LineCol(data, int64(len(data))))
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		at := "unknown position"
+		if key, err := strconv.Unquote(name); err == nil {
+			if i := memberOffset(data, key); i >= 0 {
+				at = snapshot.LineCol(data, int64(i))
+			}
+		}
+		return fmt.Errorf("%s: unknown member %s (not an ASFF member --format asff writes)", at, name)
+	}
+	return errors.New(strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// memberOffset is the offset of the first member named key ("key" then a colon), or -1.
+func memberOffset(data []byte, key string) int {
+	quoted, _ := json.Marshal(key)
+	for from := 0; ; {
+		i := bytes.Index(data[from:], quoted)
+		if i < 0 {
+			return -1
+		}
+		i += from
+		if j := skipSpace(data, int64(i+len(quoted))); int(j) < len(data) && data[j] == ':' {
+			return i
+		}
+		from = i + 1
+	}
+}
+
+func skipSpace(data []byte, off int64) int64 {
+	for off < int64(len(data)) && strings.IndexByte(" \t\r\n", data[off]) >= 0 {
+		off++
+	}
+	return off
+}
+
+// valueStart moves an UnmarshalTypeError offset (just after the value, or after the '{' or
+// '[' that opens it) back to where the value starts.
+func valueStart(data []byte, off int64) int64 {
+	if off <= 0 || off > int64(len(data)) {
+		return off
+	}
+	i := off - 1
+	switch data[i] {
+	case '{', '[':
+		return i
+	case '"':
+		for i--; i >= 0; i-- {
+			if data[i] == '"' && (i == 0 || data[i-1] != '\\') {
+				return i
+			}
+		}
+		return 0
+	}
+	for i > 0 && strings.IndexByte("0123456789+-.eEtruefalsn", data[i-1]) >= 0 {
+		i--
+	}
+	return i
+}
+
+// jsonTypeName names the JSON a Go type decodes from.
+func jsonTypeName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8,
+		reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Pointer:
+		return jsonTypeName(t.Elem())
+	}
+	return "another kind of value"
+}
+
+// jsonValueName names an UnmarshalTypeError's Value ("string", "number 1e999", "object", …).
+func jsonValueName(v string) string {
+	switch {
+	case strings.HasPrefix(v, "number"):
+		return "a number"
+	case v == "object" || v == "array":
+		return "an " + v
+	case v == "bool":
+		return "true or false"
+	case v == "string":
+		return "a string"
+	}
+	return v
 }
 
 var defaultProductARN = regexp.MustCompile(`^arn:(aws[a-z-]*):securityhub:([a-z0-9-]+):(\d{12}):product/(\d{12})/default$`)

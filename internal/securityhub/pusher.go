@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	sh "github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub/types"
@@ -153,7 +154,20 @@ type Result struct {
 	SkippedPassed int // PASSED findings not sent (no --include-passed, nothing to resolve)
 	Requests      int // BatchImportFindings requests made, retries included
 	Throttled     int // requests answered with throttling
-	Failed        []Failure
+	// Failed lists the findings Security Hub refused one by one (FailedFindings, too large).
+	Failed []Failure
+	// Errors are the requests that failed for good, each reported once with the number of
+	// findings it left undelivered (its own and those of its group never sent after it).
+	Errors []*RequestError
+}
+
+// Undelivered is the number of findings not delivered, per finding and per request.
+func (r *Result) Undelivered() int {
+	n := len(r.Failed)
+	for _, e := range r.Errors {
+		n += e.Findings
+	}
+	return n
 }
 
 // Pusher sends findings to Security Hub.
@@ -237,22 +251,44 @@ func (p *Pusher) Push(ctx context.Context, findings []report.ASFFFinding, scope 
 		}
 	}
 
-	for _, k := range order {
-		if err := p.pushGroup(ctx, k, groups[k], ruleSel, scope.Regions, res); err != nil {
+	for i, k := range order {
+		reqErr, err := p.pushGroup(ctx, k, groups[k], ruleSel, scope.Regions, res)
+		if err != nil {
 			return res, fmt.Errorf("securityhub: %w", err)
+		}
+		if reqErr == nil {
+			continue
+		}
+		res.Errors = append(res.Errors, reqErr)
+		if reqErr.Auth {
+			// Credentials and permissions are the same for every request: say it once and
+			// stop, instead of failing every batch and Region the same way.
+			for _, rest := range order[i+1:] {
+				reqErr.Findings += len(groups[rest])
+			}
+			return res, fmt.Errorf("securityhub: push stopped, %d %w: %w", res.Undelivered(), ErrUndelivered, reqErr)
 		}
 	}
 	sort.Slice(res.Failed, func(i, j int) bool { return res.Failed[i].ID < res.Failed[j].ID })
-	if len(res.Failed) > 0 {
-		return res, fmt.Errorf("securityhub: %d %w", len(res.Failed), ErrUndelivered)
+	if n := res.Undelivered(); n > 0 {
+		msgs := make([]string, 0, len(res.Errors))
+		for _, e := range res.Errors {
+			msgs = append(msgs, e.Error())
+		}
+		if len(msgs) == 0 {
+			return res, fmt.Errorf("securityhub: %d %w", n, ErrUndelivered)
+		}
+		return res, fmt.Errorf("securityhub: %d %w: %s", n, ErrUndelivered, strings.Join(msgs, "; "))
 	}
 	return res, nil
 }
 
-func (p *Pusher) pushGroup(ctx context.Context, k groupKey, current []item, ruleSel map[string]bool, extraRegions []string, res *Result) error {
+// pushGroup delivers one group. A request that failed for good is returned as a
+// RequestError (the group's delivery stopped there); err is a programming or setup error.
+func (p *Pusher) pushGroup(ctx context.Context, k groupKey, current []item, ruleSel map[string]bool, extraRegions []string, res *Result) (*RequestError, error) {
 	api, err := p.clients(k.region)
 	if err != nil {
-		return fmt.Errorf("securityhub: client for %s: %w", k.region, err)
+		return nil, fmt.Errorf("client for %s: %w", k.region, err)
 	}
 	regions := map[string]bool{}
 	for _, r := range extraRegions {
@@ -263,15 +299,12 @@ func (p *Pusher) pushGroup(ctx context.Context, k groupKey, current []item, rule
 			regions[r] = true
 		}
 	}
-	existing, err := p.existing(ctx, api, k, ruleSel, regions)
-	if err != nil {
+	existing, reqErr := p.existing(ctx, api, k, ruleSel, regions)
+	if reqErr != nil {
 		// Without the existing findings an import would reset CreatedAt and could not
-		// resolve anything: send nothing for this group and report every finding.
-		msg := fmt.Sprintf("read existing findings (GetFindings): %v", err)
-		for _, it := range current {
-			res.Failed = append(res.Failed, Failure{ID: str(it.f.Id), Region: k.region, Code: errorCode(err), Message: msg})
-		}
-		return nil
+		// resolve anything: send nothing for this group.
+		reqErr.Findings = len(current)
+		return reqErr, nil
 	}
 
 	now := report.FormatASFFTime(p.opts.Clock.Now())
@@ -316,14 +349,13 @@ func (p *Pusher) pushGroup(ctx context.Context, k groupKey, current []item, rule
 			send = append(send, item{f: a, size: sdkSize(a), kind: "archive"})
 		}
 	}
-	p.deliver(ctx, api, k.region, send, res)
-	return nil
+	return p.deliver(ctx, api, k.region, send, res), nil
 }
 
 // existing reads the findings of the scope with GetFindings (filters narrow the read; moto
 // ignores them, so the scope is checked again here). Archived findings are read too, so a
 // finding that comes back keeps its CreatedAt.
-func (p *Pusher) existing(ctx context.Context, api API, k groupKey, ruleSel, regions map[string]bool) (map[string]types.AwsSecurityFinding, error) {
+func (p *Pusher) existing(ctx context.Context, api API, k groupKey, ruleSel, regions map[string]bool) (map[string]types.AwsSecurityFinding, *RequestError) {
 	out := map[string]types.AwsSecurityFinding{}
 	if len(ruleSel) == 0 {
 		return out, nil
@@ -347,13 +379,13 @@ func (p *Pusher) existing(ctx context.Context, api API, k groupKey, ruleSel, reg
 		in := &sh.GetFindingsInput{Filters: filters, MaxResults: ptr(int32(getPageSize))}
 		for {
 			var page *sh.GetFindingsOutput
-			err := p.retry(ctx, limiter, func() error {
+			attempts, err := p.retry(ctx, limiter, func() error {
 				var err error
 				page, err = api.GetFindings(ctx, in)
 				return err
 			}, nil)
 			if err != nil {
-				return nil, err
+				return nil, newRequestError("GetFindings", k.region, attempts, err)
 			}
 			for _, f := range page.Findings {
 				if str(f.ProductArn) != k.product || str(f.AwsAccountId) != k.account || !ruleSel[str(f.GeneratorId)] {
@@ -424,10 +456,13 @@ func batches(items []item) [][]item {
 
 // deliver sends items in rounds: every batch (with request-level retries), then the
 // findings Security Hub listed in FailedFindings with a retryable code, up to
-// FindingAttempts times. What is left is recorded in res.Failed.
-func (p *Pusher) deliver(ctx context.Context, api API, region string, items []item, res *Result) {
+// FindingAttempts times. What Security Hub refused is recorded in res.Failed. A request that
+// fails for good stops the delivery: the batches not sent yet are not tried (each would fail
+// the same way, after as many retries) and the returned RequestError counts them.
+func (p *Pusher) deliver(ctx context.Context, api API, region string, items []item, res *Result) *RequestError {
 	limiter := NewLimiter(p.opts.Clock, p.opts.Rate, 1)
 	var mu sync.Mutex
+	var stop *RequestError // guarded by mu
 	pending := items
 	for attempt := 1; len(pending) > 0; attempt++ {
 		if attempt > 1 {
@@ -435,7 +470,7 @@ func (p *Pusher) deliver(ctx context.Context, api API, region string, items []it
 				for _, it := range pending {
 					res.Failed = append(res.Failed, Failure{ID: str(it.f.Id), Region: region, Code: "Canceled", Message: err.Error()})
 				}
-				return
+				return nil
 			}
 		}
 		var retry []item
@@ -446,8 +481,24 @@ func (p *Pusher) deliver(ctx context.Context, api API, region string, items []it
 			go func() {
 				defer wg.Done()
 				for b := range work {
-					ok, again, failed := p.sendBatch(ctx, api, limiter, region, b, attempt < p.opts.FindingAttempts, &mu, res)
 					mu.Lock()
+					stopped := stop != nil
+					if stopped {
+						stop.Findings += len(b)
+					}
+					mu.Unlock()
+					if stopped {
+						continue
+					}
+					ok, again, failed, reqErr := p.sendBatch(ctx, api, limiter, region, b, attempt < p.opts.FindingAttempts, &mu, res)
+					mu.Lock()
+					switch {
+					case reqErr != nil && stop == nil:
+						stop = reqErr
+						stop.Findings = len(b)
+					case reqErr != nil:
+						stop.Findings += len(b) // a concurrent batch failed too: one report
+					}
 					for _, it := range ok {
 						switch it.kind {
 						case "resolve":
@@ -469,19 +520,24 @@ func (p *Pusher) deliver(ctx context.Context, api API, region string, items []it
 		}
 		close(work)
 		wg.Wait()
+		if stop != nil {
+			stop.Findings += len(retry)
+			return stop
+		}
 		pending = retry
 	}
+	return nil
 }
 
 // sendBatch makes one BatchImportFindings call (with request-level retries) and sorts the
 // batch into delivered, to retry, and failed for good.
-func (p *Pusher) sendBatch(ctx context.Context, api API, limiter *Limiter, region string, b []item, mayRetry bool, mu *sync.Mutex, res *Result) (ok, again []item, failed []Failure) {
+func (p *Pusher) sendBatch(ctx context.Context, api API, limiter *Limiter, region string, b []item, mayRetry bool, mu *sync.Mutex, res *Result) (ok, again []item, failed []Failure, reqErr *RequestError) {
 	in := &sh.BatchImportFindingsInput{Findings: make([]types.AwsSecurityFinding, len(b))}
 	for i, it := range b {
 		in.Findings[i] = it.f
 	}
 	var out *sh.BatchImportFindingsOutput
-	err := p.retry(ctx, limiter, func() error {
+	attempts, err := p.retry(ctx, limiter, func() error {
 		mu.Lock()
 		res.Requests++
 		mu.Unlock()
@@ -494,11 +550,7 @@ func (p *Pusher) sendBatch(ctx context.Context, api API, limiter *Limiter, regio
 		mu.Unlock()
 	})
 	if err != nil {
-		code, msg := errorCode(err), err.Error()
-		for _, it := range b {
-			failed = append(failed, Failure{ID: str(it.f.Id), Region: region, Code: code, Message: msg})
-		}
-		return nil, nil, failed
+		return nil, nil, nil, newRequestError("BatchImportFindings", region, attempts, err)
 	}
 	byID := map[string]types.ImportFindingsError{}
 	for _, fe := range out.FailedFindings {
@@ -519,39 +571,39 @@ func (p *Pusher) sendBatch(ctx context.Context, api API, limiter *Limiter, regio
 	// Re-sending is idempotent (an equal UpdatedAt is ignored), so the whole batch is retried.
 	if int(aws.ToInt32(out.FailedCount)) > len(out.FailedFindings) {
 		if mayRetry {
-			return nil, b, nil
+			return nil, b, nil, nil
 		}
 		failed = failed[:0]
 		for _, it := range b {
 			failed = append(failed, Failure{ID: str(it.f.Id), Region: region, Code: "Unreported",
 				Message: "FailedCount exceeds the FailedFindings listed"})
 		}
-		return nil, nil, failed
+		return nil, nil, failed, nil
 	}
-	return ok, again, failed
+	return ok, again, failed, nil
 }
 
 // retry calls fn after the limiter allows it, retrying throttling, 5xx and transport errors
-// with exponential backoff and full jitter.
-func (p *Pusher) retry(ctx context.Context, limiter *Limiter, fn func() error, onThrottle func()) error {
-	var err error
+// with exponential backoff and full jitter, and returns the attempts made. Credentials and
+// permission errors are final at once: another attempt gets the same answer.
+func (p *Pusher) retry(ctx context.Context, limiter *Limiter, fn func() error, onThrottle func()) (int, error) {
 	for attempt := 1; ; attempt++ {
-		if werr := limiter.Wait(ctx); werr != nil {
-			return werr
+		if err := limiter.Wait(ctx); err != nil {
+			return attempt - 1, err
 		}
-		err = fn()
+		err := fn()
 		if err == nil {
-			return nil
+			return attempt, nil
 		}
 		throttle, transient := classify(err)
 		if throttle && onThrottle != nil {
 			onThrottle()
 		}
 		if !transient || attempt >= p.opts.MaxAttempts || ctx.Err() != nil {
-			return err
+			return attempt, err
 		}
 		if serr := p.opts.Clock.Sleep(ctx, p.backoff(attempt)); serr != nil {
-			return err
+			return attempt, err
 		}
 	}
 }
@@ -574,9 +626,47 @@ var transientCodes = map[string]bool{
 	"RequestTimeout": true, "RequestTimeoutException": true,
 }
 
+// authCodes are the error codes of rejected credentials or missing permissions. They do not
+// depend on the request, so they are never retried and they stop the push.
+var authCodes = map[string]bool{
+	"ExpiredToken": true, "ExpiredTokenException": true, "InvalidClientTokenId": true,
+	"UnrecognizedClientException": true, "InvalidSignatureException": true, "SignatureDoesNotMatch": true,
+	"IncompleteSignature": true, "IncompleteSignatureException": true, "MissingAuthenticationToken": true,
+	"MissingAuthenticationTokenException": true, "InvalidToken": true, "TokenRefreshRequired": true,
+	"AuthFailure": true, "RequestExpired": true, "AccessDenied": true, "AccessDeniedException": true,
+	"UnauthorizedOperation": true, "NotAuthorized": true, "InvalidAccessException": true,
+}
+
+// isAuth reports whether err is a credentials or permission problem: no usable credentials
+// (the SDK could not get or sign with any), a rejected token or signature, or access denied.
+func isAuth(err error) bool {
+	var ae smithy.APIError
+	if errors.As(err, &ae) && authCodes[ae.ErrorCode()] {
+		return true
+	}
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		s := re.HTTPStatusCode()
+		return s == http.StatusUnauthorized || (s == http.StatusForbidden && (ae == nil || !throttleCodes[ae.ErrorCode()]))
+	}
+	return noCredentials(err)
+}
+
+// noCredentials reports whether the SDK failed before sending: it found or refreshed no
+// credentials (no profile, no environment, no instance role, an expired SSO session).
+func noCredentials(err error) bool {
+	var se *v4.SigningError
+	if errors.As(err, &se) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "get identity: ") || strings.Contains(msg, "retrieve credentials") ||
+		strings.Contains(msg, "refresh cached credentials")
+}
+
 // classify reports whether err is throttling and whether it is worth retrying.
 func classify(err error) (throttle, transient bool) {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || isAuth(err) {
 		return false, false
 	}
 	var ae smithy.APIError
@@ -605,16 +695,88 @@ func classify(err error) (throttle, transient bool) {
 	return false, true
 }
 
-func errorCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return "Canceled"
-	}
-	return "RequestError"
+// RequestError is a Security Hub request that failed for good: after its retries, or at
+// once for a credentials or permission error. Push reports it once, not per finding.
+type RequestError struct {
+	Op       string // BatchImportFindings or GetFindings
+	Region   string // the Security Hub Region called
+	Attempts int
+	Status   int    // HTTP status of the last answer; 0 when none came
+	Code     string // the service's error code; "" when it sent none
+	Message  string // the service's message, or the error without an answer
+	Auth     bool   // credentials or permissions: Push stops
+	Throttle bool
+	// Findings is how many findings were not delivered because of it.
+	Findings int
+	Err      error
 }
+
+func newRequestError(op, region string, attempts int, err error) *RequestError {
+	e := &RequestError{Op: op, Region: region, Attempts: attempts, Err: err, Auth: isAuth(err)}
+	e.Throttle, _ = classify(err)
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		e.Status = re.HTTPStatusCode()
+	}
+	var ae smithy.APIError
+	switch {
+	case errors.As(err, &ae) && ae.ErrorCode() != "UnknownError":
+		e.Code, e.Message = ae.ErrorCode(), ae.ErrorMessage()
+	case errors.As(err, &ae):
+		// No error code: a bare status from a proxy or load balancer (the SDK's
+		// placeholder message repeats the code).
+		if m := ae.ErrorMessage(); m != "UnknownError" {
+			e.Message = m
+		}
+	case e.Status == 0:
+		e.Message = err.Error()
+		var oe *smithy.OperationError
+		if errors.As(err, &oe) {
+			e.Message = oe.Err.Error() // without "operation error SecurityHub: <op>, "
+		}
+	}
+	return e
+}
+
+// Error says what failed, where, how, and after how many attempts, in one line:
+// "BatchImportFindings in us-east-1: HTTP 503 Service Unavailable after 8 attempts".
+func (e *RequestError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s in %s: ", e.Op, e.Region)
+	switch {
+	case e.Auth && e.Status == 0:
+		b.WriteString("no usable AWS credentials")
+	case e.Auth:
+		b.WriteString("credentials or permissions rejected")
+	case e.Throttle:
+		b.WriteString("throttled")
+	}
+	if e.Auth || e.Throttle {
+		b.WriteString(": ")
+	}
+	if e.Status != 0 {
+		fmt.Fprintf(&b, "HTTP %d %s", e.Status, http.StatusText(e.Status))
+	}
+	detail := e.Code
+	if e.Message != "" {
+		detail = strings.TrimPrefix(detail+": "+e.Message, ": ")
+	}
+	switch {
+	case detail != "" && e.Status != 0:
+		b.WriteString(" (" + oneLine(detail) + ")")
+	case detail != "":
+		b.WriteString(oneLine(detail))
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	return b.String()
+}
+
+// Unwrap returns the SDK error.
+func (e *RequestError) Unwrap() error { return e.Err }
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // retryableFindingError: per-finding errors worth another attempt. Validation and access
 // errors are final.

@@ -104,6 +104,7 @@ func TestPushWireFake(t *testing.T) {
 		wantErr       bool
 		wantFailed    []string
 		wantFailCode  string
+		wantReqErr    string // the one request-level error, reported once
 		wantThrottled int
 		wantRequests  int
 	}{
@@ -121,7 +122,8 @@ func TestPushWireFake(t *testing.T) {
 		},
 		{
 			name: "throttled past every retry", cfg: shfake.Config{ThrottleFirst: 1000},
-			wantErr: true, wantFailCode: "LimitExceededException", wantThrottled: 3 * 8, wantRequests: 3 * 8,
+			wantErr:    true,
+			wantReqErr: "BatchImportFindings in us-east-1: throttled: HTTP 429 Too Many Requests (LimitExceededException: Rate exceeded) after 8 attempts", wantThrottled: 3 * 8, wantRequests: 3 * 8,
 		},
 	}
 	for _, tc := range tests {
@@ -158,9 +160,16 @@ func TestPushWireFake(t *testing.T) {
 			if tc.wantFailCode != "" && len(res.Failed) == 0 {
 				t.Error("want failures")
 			}
-			// Nothing is lost silently: every finding is delivered or listed as failed.
-			if got := len(fake.Findings()) + len(res.Failed); got != len(findings) {
-				t.Errorf("stored %d + failed %d != %d findings", len(fake.Findings()), len(res.Failed), len(findings))
+			if tc.wantReqErr != "" {
+				if len(res.Errors) != 1 || res.Errors[0].Error() != tc.wantReqErr || !strings.Contains(err.Error(), tc.wantReqErr) {
+					t.Errorf("request errors %v (err %v), want one: %s", res.Errors, err, tc.wantReqErr)
+				}
+			} else if len(res.Errors) > 0 {
+				t.Errorf("unexpected request errors %v", res.Errors)
+			}
+			// Nothing is lost silently: every finding is delivered or counted as undelivered.
+			if got := len(fake.Findings()) + res.Undelivered(); got != len(findings) {
+				t.Errorf("stored %d + undelivered %d != %d findings", len(fake.Findings()), res.Undelivered(), len(findings))
 			}
 			if res.Imported != len(fake.Findings()) {
 				t.Errorf("Imported %d but the fake stored %d", res.Imported, len(fake.Findings()))
@@ -339,8 +348,11 @@ func TestReadFailureDeliversNothing(t *testing.T) {
 	opts := fastOptions()
 	opts.MaxAttempts = 2
 	res, err := New(factoryFor(fake.URL), opts).Push(context.Background(), f, Scope{})
-	if !errors.Is(err, ErrUndelivered) || len(res.Failed) != 2 || len(fake.Findings()) != 0 {
-		t.Fatalf("err %v, failed %d, stored %d", err, len(res.Failed), len(fake.Findings()))
+	if !errors.Is(err, ErrUndelivered) || res.Undelivered() != 2 || len(res.Errors) != 1 || len(fake.Findings()) != 0 {
+		t.Fatalf("err %v, undelivered %d, request errors %v, stored %d", err, res.Undelivered(), res.Errors, len(fake.Findings()))
+	}
+	if want := "GetFindings in us-east-1: throttled: HTTP 429 Too Many Requests (LimitExceededException: Rate exceeded) after 2 attempts"; res.Errors[0].Error() != want {
+		t.Errorf("request error %q, want %q", res.Errors[0], want)
 	}
 }
 
@@ -374,9 +386,16 @@ func TestReadASFF(t *testing.T) {
 		wantErr string
 	}{
 		{"round trip", string(good), ""},
-		{"unknown member", strings.Replace(string(good), `"Title"`, `"Note":{"Text":"x"},"Title"`, 1), "unknown field"},
-		{"not an array", `{"Findings":[]}`, "JSON array"},
+		{"unknown member", strings.Replace(string(good), `"Title"`, `"Note":{"Text":"x"},"Title"`, 1), `: unknown member "Note" (not an ASFF member --format asff writes)`},
+		{"not an array", `{"Findings":[]}`, "read asff: line 1, column 1: the file must be a JSON array of findings written by --format asff, not an object"},
 		{"missing id", `[{"SchemaVersion":"2018-10-08"}]`, "lacks Id"},
+		{"severity as a string", "[\n  {\n    \"Id\": \"x\",\n    \"Severity\": \"HIGH\"\n  }\n]", `read asff: line 4, column 17: Severity: want an object, got a string`},
+		{"nested type error", "[{\"Resources\": [{\"Type\": \"Other\", \"Region\": 5}]}]", `read asff: line 1, column 45: Resources.Region: want a string, got a number`},
+		{"syntax error", "[\n  {\"Id\": \"x\",}\n]", `read asff: line 2, column 15: malformed JSON: invalid character '}' looking for beginning of object key string`},
+		{"truncated", "[\n  {\"Id\": ", `read asff: line 2, column 10: malformed JSON: unexpected end of file`},
+		{"unknown member position", "[\n  {\n    \"Id\": \"x\",\n    \"Bogus\": 1\n  }\n]", `read asff: line 4, column 5: unknown member "Bogus" (not an ASFF member --format asff writes)`},
+		{"trailing data", `[] []`, `read asff: line 1, column 4: unexpected data after the JSON array`},
+		{"bad UpdatedAt", strings.Replace(string(good), `"UpdatedAt":"`, `"UpdatedAt":"x`, 1), `finding 0 (`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -389,6 +408,12 @@ func TestReadASFF(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Fatalf("err %v, want %q", err, tc.wantErr)
+			}
+			// No Go type or struct names (report.ASFFSeverity, ASFFFinding.Severity).
+			for _, goName := range []string{"report.", "ASFFFinding", "ASFFSeverity", "Go ", "struct", "unmarshal", "json:"} {
+				if strings.Contains(err.Error(), goName) {
+					t.Errorf("error %q speaks Go (%q)", err, goName)
+				}
 			}
 		})
 	}

@@ -2,7 +2,8 @@
 // BatchImportFindings (POST /findings/import) and GetFindings (POST /findings). It enforces
 // what moto does not: ≤ 100 findings and ≤ 6 MB per request, ≤ 240 KB per finding, a request
 // rate (token bucket) answered with HTTP 429 LimitExceededException, and GetFindings filter
-// semantics. Scripted faults: throttle the first N imports, fail chosen finding Ids.
+// semantics. Scripted faults: throttle the first N imports, fail chosen finding Ids, answer
+// an operation with an HTTP error (5xx, credentials and permission errors).
 // It is a test helper.
 package shfake
 
@@ -48,6 +49,24 @@ type Config struct {
 	Discard bool
 	// AccountID, if set, is the caller: findings of other accounts fail with InvalidAccess.
 	AccountID string
+	// Errors answers calls of an operation ("BatchImportFindings", "GetFindings", or "*" for
+	// both) with a scripted HTTP error instead of serving them.
+	Errors map[string]ScriptedError
+}
+
+// ScriptedError is an HTTP error answer.
+type ScriptedError struct {
+	// Status is the HTTP status, e.g. 503, 500, 403, 400.
+	Status int
+	// Code is the X-Amzn-Errortype header (e.g. ExpiredTokenException,
+	// UnrecognizedClientException, AccessDeniedException); "" sends none, like a bare 5xx
+	// from a load balancer.
+	Code string
+	// Message is the JSON body's message; Body, if set, is sent instead of the JSON body
+	// (e.g. an HTML error page).
+	Message, Body string
+	// Times answers only the first Times calls of the operation with the error; 0 = all.
+	Times int
 }
 
 // Request is one logged call.
@@ -75,6 +94,7 @@ type Server struct {
 	buckets  map[string]*bucket
 	received [][]byte // raw finding JSON of every import, for wire assertions
 	ids      map[string]bool
+	scripted map[string]int // calls answered with a scripted error, by Errors key
 }
 
 type bucket struct {
@@ -115,7 +135,7 @@ func New(cfg Config) *Server {
 	if cfg.GetBurst <= 0 {
 		cfg.GetBurst = 1
 	}
-	s := &Server{cfg: cfg, store: map[string]map[string]any{}, ids: map[string]bool{}, failLeft: map[string]int{}, buckets: map[string]*bucket{
+	s := &Server{cfg: cfg, store: map[string]map[string]any{}, ids: map[string]bool{}, failLeft: map[string]int{}, scripted: map[string]int{}, buckets: map[string]*bucket{
 		"BatchImportFindings": {rate: cfg.ImportRate, burst: float64(cfg.ImportBurst)},
 		"GetFindings":         {rate: cfg.GetRate, burst: float64(cfg.GetBurst)},
 	}}
@@ -197,14 +217,56 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusForbidden, "InvalidAccessException", "request not signed for securityhub")
 		return
 	}
+	op := ""
 	switch {
 	case r.Method == http.MethodPost && r.URL.Path == "/findings/import":
-		s.batchImport(w, body)
+		op = "BatchImportFindings"
 	case r.Method == http.MethodPost && r.URL.Path == "/findings":
+		op = "GetFindings"
+	}
+	if op != "" && s.scriptedError(w, op, len(body)) {
+		return
+	}
+	switch op {
+	case "BatchImportFindings":
+		s.batchImport(w, body)
+	case "GetFindings":
 		s.getFindings(w, body)
 	default:
 		writeError(w, http.StatusNotFound, "ResourceNotFoundException", r.Method+" "+r.URL.Path+" not implemented by the fake")
 	}
+}
+
+// scriptedError answers a call with the error Config.Errors scripts for op, if any.
+func (s *Server) scriptedError(w http.ResponseWriter, op string, size int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := op
+	e, ok := s.cfg.Errors[key]
+	if !ok {
+		key = "*"
+		if e, ok = s.cfg.Errors[key]; !ok {
+			return false
+		}
+	}
+	if e.Times > 0 && s.scripted[key] >= e.Times {
+		return false
+	}
+	s.scripted[key]++
+	s.record(op, 0, size, e.Status, false)
+	if e.Code != "" {
+		w.Header().Set("X-Amzn-Errortype", e.Code)
+	}
+	if e.Body != "" {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(e.Status)
+		_, _ = io.WriteString(w, e.Body)
+		return true
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(e.Status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"message": e.Message})
+	return true
 }
 
 func (s *Server) record(op string, n, size, status int, throttled bool) {
