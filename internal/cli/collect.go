@@ -1,14 +1,12 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -41,10 +39,8 @@ type collectOptions struct {
 }
 
 func addCollectFlags(fs *pflag.FlagSet, o *collectOptions) {
-	fs.StringVar(&o.profile, "profile", "", "AWS shared-config profile (default: the SDK's default credential chain)")
+	addCredentialFlags(fs, o)
 	fs.StringSliceVar(&o.regions, "regions", []string{collect.AllRegions}, "regions to collect, comma-separated, or \"all\" for each account's enabled regions")
-	fs.StringVar(&o.roleARN, "role-arn", "", "IAM role to assume before collecting")
-	fs.StringVar(&o.externalID, "external-id", "", "external ID for --role-arn (or, without --role-arn, for the --org roles)")
 	fs.BoolVar(&o.org, "org", false, "collect every active account of the AWS Organization (ListAccounts), assuming --org-role-name in each")
 	fs.StringVar(&o.orgRoleName, "org-role-name", collect.DefaultOrgRoleName, "role to assume in each organization account with --org")
 	fs.IntVar(&o.concurrency, "concurrency", collect.DefaultConcurrency, "account×region units collected in parallel")
@@ -56,13 +52,31 @@ func addCollectFlags(fs *pflag.FlagSet, o *collectOptions) {
 	fs.BoolVar(&o.allParams, "all-parameters", false, "read every parameter of each parameter group, not only the modified ones (Source=user); engine defaults are read either way")
 }
 
-// changedCollectFlag returns the name of a live-collection flag set on fs, or "".
-func changedCollectFlag(fs *pflag.FlagSet) string {
+// addCredentialFlags registers the flags that choose the AWS identity: the collection's, and
+// the Security Hub push's.
+func addCredentialFlags(fs *pflag.FlagSet, o *collectOptions) {
+	fs.StringVar(&o.profile, "profile", "", "AWS shared-config profile (default: the SDK's default credential chain)")
+	fs.StringVar(&o.roleARN, "role-arn", "", "IAM role to assume before calling AWS")
+	fs.StringVar(&o.externalID, "external-id", "", "external ID for --role-arn (or, without --role-arn, for the --org roles)")
+}
+
+// credentialFlagNames are the names addCredentialFlags registers.
+func credentialFlagNames() map[string]bool {
+	names := pflag.NewFlagSet("credentials", pflag.ContinueOnError)
+	addCredentialFlags(names, &collectOptions{})
+	out := map[string]bool{}
+	names.VisitAll(func(f *pflag.Flag) { out[f.Name] = true })
+	return out
+}
+
+// changedCollectFlag returns the name of a live-collection flag set on fs and not in
+// allowed, or "".
+func changedCollectFlag(fs *pflag.FlagSet, allowed map[string]bool) string {
 	names := pflag.NewFlagSet("collect", pflag.ContinueOnError)
 	addCollectFlags(names, &collectOptions{})
 	changed := ""
 	names.VisitAll(func(f *pflag.Flag) {
-		if changed == "" && fs.Changed(f.Name) {
+		if changed == "" && fs.Changed(f.Name) && !allowed[f.Name] {
 			changed = f.Name
 		}
 	})
@@ -107,7 +121,12 @@ func awsConfig(ctx context.Context, o *collectOptions) (aws.Config, error) {
 		tr.MaxIdleConns = idle
 		tr.MaxIdleConnsPerHost = idle
 	})
-	opts := []func(*config.LoadOptions) error{config.WithRetryer(retryer), config.WithHTTPClient(httpClient)}
+	return loadAWSConfig(ctx, o, config.WithRetryer(retryer), config.WithHTTPClient(httpClient))
+}
+
+// loadAWSConfig loads the SDK's default configuration, or --profile's, with opts. It does
+// not assume --role-arn (the collector does, and so does the push's sessionConfig).
+func loadAWSConfig(ctx context.Context, o *collectOptions, opts ...func(*config.LoadOptions) error) (aws.Config, error) {
 	if o.profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(o.profile))
 	}
@@ -198,19 +217,44 @@ func (a *app) collectCommand() *cobra.Command {
 			"Calls that fail are recorded as collection gaps; the exit code is then 3 (docs/collect.md).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			snap, err := a.collectLive(cmd.Context(), o)
+			ctx := cmd.Context()
+			if err := o.validate(); err != nil {
+				return withCode(ExitError, err)
+			}
+			var file *outputFile
+			if output != "" && output != "-" {
+				var err error
+				if file, err = planOutput(output); err != nil {
+					return withCode(ExitError, err)
+				}
+			}
+			snap, err := a.collectLive(ctx, o)
 			if err != nil {
 				return err
 			}
-			if output == "" || output == "-" {
-				if err := snapshot.Encode(a.streams.Out, snap); err != nil {
+			var buf bytes.Buffer
+			if err := snapshot.Encode(&buf, snap); err != nil {
+				return withCode(ExitError, fmt.Errorf("encode snapshot: %w", err))
+			}
+			if file == nil {
+				if _, err := a.streams.Out.Write(buf.Bytes()); err != nil {
+					return withCode(ExitError, fmt.Errorf("write snapshot: %w", err))
+				}
+			} else {
+				staged, err := file.stage(buf.Bytes())
+				if err != nil {
 					return withCode(ExitError, err)
 				}
-			} else if err := writeSnapshotFile(cmd.Context(), output, snap); err != nil {
-				return withCode(ExitError, err)
+				defer staged.abort()
+				if err := ctx.Err(); err != nil {
+					return withCode(ExitError, fmt.Errorf("write snapshot %s: %w", output, err))
+				}
+				if err := staged.commit(); err != nil {
+					return withCode(ExitError, err)
+				}
 			}
 			if n := len(snap.CollectionGaps); n > 0 {
-				fmt.Fprintf(a.streams.Err, "scanner: collected with %d collection gap(s); see collection_gaps in the snapshot\n", n)
+				fmt.Fprintf(a.streams.Err, "scanner: collected with %s; see collection_gaps in the snapshot\n", plural(n, "collection gap", "collection gaps"))
 				*a.code = ExitIncomplete
 			}
 			return nil
@@ -219,43 +263,4 @@ func (a *app) collectCommand() *cobra.Command {
 	cmd.Flags().StringVarP(&output, "output", "o", "", "snapshot file to write (default: stdout)")
 	addCollectFlags(cmd.Flags(), o)
 	return cmd
-}
-
-// writeSnapshotFile writes atomically: a temporary file in the same directory, synced, then
-// renamed over path. An error or cancellation leaves no partial file behind.
-func writeSnapshotFile(ctx context.Context, path string, snap *snapshot.Snapshot) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+strings.TrimPrefix(base, ".")+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write snapshot: %w", err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(tmp)
-		}
-	}()
-	if err := snapshot.Encode(f, snap); err != nil {
-		return fmt.Errorf("write snapshot %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("write snapshot %s: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("write snapshot %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write snapshot %s: %w", path, err)
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("write snapshot %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write snapshot %s: %w", path, err)
-	}
-	return nil
 }

@@ -89,6 +89,15 @@ func TestCollectCommand(t *testing.T) {
 			if strings.Contains(stderr.String(), "fake-secret") {
 				t.Error("stderr shows the secret key")
 			}
+			if n := len(snap.CollectionGaps); n > 0 {
+				want := fmt.Sprintf("collected with %d collection gaps;", n)
+				if n == 1 {
+					want = "collected with 1 collection gap;"
+				}
+				if !strings.Contains(stderr.String(), want) {
+					t.Errorf("stderr lacks %q: %s", want, stderr.String())
+				}
+			}
 			if strings.Contains(strings.Join(tt.args, " "), "debug") && !strings.Contains(stderr.String(), "operation=DescribeDBClusterParameters") {
 				t.Errorf("debug log does not name the API calls: %s", stderr.String())
 			}
@@ -125,7 +134,7 @@ func TestCollectKeepsConnections(t *testing.T) {
 }
 
 // TestCollectCancelledLeavesNoFile: an interrupted collection (Ctrl-C cancels the context)
-// exits 2 and leaves neither the snapshot nor a temporary file.
+// exits 130 with "scanner: interrupted" and leaves neither the snapshot nor a temporary file.
 func TestCollectCancelledLeavesNoFile(t *testing.T) {
 	srv := collectWorld()
 	defer srv.Close()
@@ -136,8 +145,8 @@ func TestCollectCancelledLeavesNoFile(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	code := cli.Run(ctx, []string{"collect", "-o", filepath.Join(dir, "snapshot.json"), "--regions", "us-east-1"},
 		cli.Streams{In: strings.NewReader(""), Out: &stdout, Err: &stderr})
-	if code != cli.ExitError {
-		t.Fatalf("exit %d, want %d", code, cli.ExitError)
+	if code != cli.ExitInterrupted || stderr.String() != "scanner: interrupted\n" {
+		t.Fatalf("exit %d, stderr %q; want %d and one line", code, stderr.String(), cli.ExitInterrupted)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("files left behind: %v", entries)
@@ -209,5 +218,54 @@ func TestScanLive(t *testing.T) {
 	}
 	if len(rep.Gaps) == 0 {
 		t.Error("the JSON report shows no collection gaps")
+	}
+}
+
+// TestCollectOutput: -o writes through a symlink, and an unusable -o fails before any AWS
+// call.
+func TestCollectOutput(t *testing.T) {
+	t.Run("symlink", func(t *testing.T) {
+		srv := collectWorld()
+		defer srv.Close()
+		collectEnv(t, srv, "123456789012")
+		dir := t.TempDir()
+		link := filepath.Join(dir, "latest.json")
+		if err := os.Symlink("snapshot-1.json", link); err != nil {
+			t.Fatal(err)
+		}
+		var stdout, stderr bytes.Buffer
+		if code := cli.Run(context.Background(), []string{"collect", "--quiet", "--regions", "us-east-1", "-o", link},
+			cli.Streams{In: strings.NewReader(""), Out: &stdout, Err: &stderr}); code != cli.ExitOK {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			t.Fatalf("the symlink was replaced (%v)", err)
+		}
+		raw, err := os.ReadFile(filepath.Join(dir, "snapshot-1.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := snapshot.Decode("snapshot-1.json", raw); err != nil {
+			t.Fatalf("the link's target is no snapshot: %v", err)
+		}
+	})
+	for name, out := range map[string]func(dir string) string{
+		"missing directory": func(dir string) string { return filepath.Join(dir, "nope", "s.json") },
+		"a directory":       func(dir string) string { return dir },
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := collectWorld()
+			defer srv.Close()
+			collectEnv(t, srv, "123456789012")
+			var stdout, stderr bytes.Buffer
+			code := cli.Run(context.Background(), []string{"collect", "--regions", "us-east-1", "-o", out(t.TempDir())},
+				cli.Streams{In: strings.NewReader(""), Out: &stdout, Err: &stderr})
+			if code != cli.ExitError || strings.Count(strings.TrimSpace(stderr.String()), "\n") != 0 {
+				t.Fatalf("exit %d, stderr %q; want 2 and one line", code, stderr.String())
+			}
+			if n := len(srv.Calls()); n != 0 {
+				t.Errorf("%d AWS calls before the output error", n)
+			}
+		})
 	}
 }

@@ -1,18 +1,25 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"sort"
+	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/dbaudit/scanner/internal/collect"
 	"github.com/dbaudit/scanner/internal/finding"
 	"github.com/dbaudit/scanner/internal/report"
 	"github.com/dbaudit/scanner/internal/securityhub"
@@ -32,6 +39,9 @@ type pushOptions struct {
 	NoArchive bool
 	// Rate is the BatchImportFindings request rate (--securityhub-rate, ≤ 10).
 	Rate float64
+	// DefaultRegion is the Region of findings whose ProductArn names none (`push --region`);
+	// empty: the AWS configuration's Region.
+	DefaultRegion string
 }
 
 // addPushFlags registers the Security Hub flags of `scan`.
@@ -48,15 +58,32 @@ func addSecurityHubFlags(fs *pflag.FlagSet, o *pushOptions) {
 	fs.Float64Var(&o.Rate, "securityhub-rate", securityhub.MaxImportRate, "BatchImportFindings requests per second (at most 10)")
 }
 
+// validate checks the Security Hub flags.
 func (o *pushOptions) validate() error {
 	if o.Rate <= 0 || o.Rate > securityhub.MaxImportRate {
 		return fmt.Errorf("--securityhub-rate %g: want a rate in (0, %g]", o.Rate, securityhub.MaxImportRate)
 	}
+	if o.Region != "" {
+		if err := checkRegion("securityhub-region", o.Region); err != nil {
+			return err
+		}
+	}
+	if o.DefaultRegion != "" {
+		if err := checkRegion("region", o.DefaultRegion); err != nil {
+			return err
+		}
+	}
+	if o.ProductARN != "" {
+		if a, err := arn.Parse(o.ProductARN); err != nil || a.Service != "securityhub" || !strings.HasPrefix(a.Resource, "product/") {
+			return fmt.Errorf("--product-arn %q: not a Security Hub product ARN (arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default)", o.ProductARN)
+		}
+	}
 	return nil
 }
 
-// pushIfRequested sends the report's findings to Security Hub when the flags ask for it.
-func (a *app) pushIfRequested(ctx context.Context, r *finding.Report, o *pushOptions) error {
+// pushIfRequested sends the report's findings to Security Hub when the flags ask for it,
+// with the AWS identity creds names (--profile, --role-arn, --external-id).
+func (a *app) pushIfRequested(ctx context.Context, r *finding.Report, o *pushOptions, creds *collectOptions) error {
 	if o == nil || !o.Push {
 		return nil
 	}
@@ -83,12 +110,13 @@ func (a *app) pushIfRequested(ctx context.Context, r *finding.Report, o *pushOpt
 			scope.Regions = append(scope.Regions, sr.Region)
 		}
 	}
-	return a.push(ctx, findings, scope, o)
+	return a.push(ctx, findings, scope, o, creds)
 }
 
 // pushCommand is `scanner push FILE.asff.json`: push a saved ASFF file.
 func (a *app) pushCommand() *cobra.Command {
 	o := &pushOptions{}
+	creds := &collectOptions{}
 	cmd := &cobra.Command{
 		Use:   "push FILE.asff.json",
 		Short: "Send a saved ASFF file (scan --format asff) to AWS Security Hub",
@@ -97,7 +125,13 @@ func (a *app) pushCommand() *cobra.Command {
 			"the rules present in the file) that the file no longer contains. Use - for standard input.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkRegionFlags(cmd.Flags(), "region", "securityhub-region"); err != nil {
+				return withCode(ExitError, fmt.Errorf("push: %w", err))
+			}
 			if err := o.validate(); err != nil {
+				return withCode(ExitError, fmt.Errorf("push: %w", err))
+			}
+			if err := creds.validateCredentials(); err != nil {
 				return withCode(ExitError, fmt.Errorf("push: %w", err))
 			}
 			var in io.Reader = a.streams.In
@@ -119,23 +153,34 @@ func (a *app) pushCommand() *cobra.Command {
 				}
 			}
 			// The rule selection is the rules present in the file (Scope with no GeneratorIDs).
-			return a.push(cmd.Context(), findings, securityhub.Scope{}, o)
+			return a.push(cmd.Context(), findings, securityhub.Scope{}, o, creds)
 		},
 	}
 	addSecurityHubFlags(cmd.Flags(), o)
+	addCredentialFlags(cmd.Flags(), creds)
+	cmd.Flags().StringVar(&o.DefaultRegion, "region", "", "Security Hub Region for findings whose ProductArn names none (default: the AWS configuration's Region); --securityhub-region sends every finding to one Region")
 	return cmd
 }
 
 // push delivers findings and prints a summary and every undelivered finding to stderr.
-func (a *app) push(ctx context.Context, findings []report.ASFFFinding, scope securityhub.Scope, o *pushOptions) error {
-	var loadOpts []func(*config.LoadOptions) error
-	if o.Region != "" {
-		loadOpts = append(loadOpts, config.WithRegion(o.Region))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+func (a *app) push(ctx context.Context, findings []report.ASFFFinding, scope securityhub.Scope, o *pushOptions, creds *collectOptions) error {
+	cfg, err := pushConfig(ctx, o, creds)
 	if err != nil {
-		return withCode(ExitError, fmt.Errorf("securityhub: load AWS config: %w", err))
+		return withCode(ExitError, fmt.Errorf("securityhub: %w", err))
 	}
+	// Without credentials every request would fail alike, each finding reported with the
+	// same long SDK message: say it once.
+	if cfg.Credentials == nil {
+		return withCode(ExitError, errors.New("securityhub: no AWS credentials configured"))
+	}
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		if ctx.Err() != nil {
+			return withCode(ExitError, err)
+		}
+		msg := strings.TrimPrefix(err.Error(), "failed to refresh cached credentials, ")
+		return withCode(ExitError, fmt.Errorf("securityhub: no usable AWS credentials (from --profile, --role-arn, the environment, the shared config files or an instance role): %s", msg))
+	}
+	findings = withDefaultRegion(findings, cfg.Region)
 	p := securityhub.New(securityhub.NewClientFactory(cfg), securityhub.Options{
 		Region: o.Region, IncludePassed: o.IncludePassed, NoArchive: o.NoArchive, Rate: o.Rate,
 	})
@@ -160,4 +205,54 @@ func (a *app) push(ctx context.Context, findings []report.ASFFFinding, scope sec
 		return withCode(ExitError, fmt.Errorf("securityhub: %w", err))
 	}
 	return nil
+}
+
+// pushConfig is the push's AWS configuration: the same identity as the collection's
+// (--profile, then --role-arn assumed with --external-id), in --securityhub-region, else
+// --region, else the configuration's own Region.
+func pushConfig(ctx context.Context, o *pushOptions, creds *collectOptions) (aws.Config, error) {
+	if creds == nil {
+		creds = &collectOptions{}
+	}
+	var opts []func(*config.LoadOptions) error
+	if region := cmp.Or(o.Region, o.DefaultRegion); region != "" {
+		opts = append(opts, config.WithRegion(region))
+	}
+	cfg, err := loadAWSConfig(ctx, creds, opts...)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	if creds.roleARN != "" {
+		provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), creds.roleARN, func(ao *stscreds.AssumeRoleOptions) {
+			ao.RoleSessionName = collect.DefaultSessionName
+			if creds.externalID != "" {
+				ao.ExternalID = aws.String(creds.externalID)
+			}
+		})
+		cfg.Credentials = aws.NewCredentialsCache(provider)
+	}
+	return cfg, nil
+}
+
+// withDefaultRegion puts region into the ProductArn of findings whose ProductArn names no
+// Region, so they go to that Region's Security Hub.
+func withDefaultRegion(findings []report.ASFFFinding, region string) []report.ASFFFinding {
+	if region == "" {
+		return findings
+	}
+	out := findings
+	copied := false
+	for i, f := range findings {
+		a, err := arn.Parse(f.ProductArn)
+		if err != nil || a.Region != "" {
+			continue
+		}
+		if !copied {
+			out = append([]report.ASFFFinding(nil), findings...)
+			copied = true
+		}
+		a.Region = region
+		out[i].ProductArn = a.String()
+	}
+	return out
 }

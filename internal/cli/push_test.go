@@ -112,13 +112,13 @@ func TestPushIfRequested(t *testing.T) {
 	o := &pushOptions{}
 	fs := pflag.NewFlagSet("scan", pflag.ContinueOnError)
 	addPushFlags(fs, o)
-	if err := a.pushIfRequested(context.Background(), pushReport(), o); err != nil || len(fake.Log()) != 0 {
+	if err := a.pushIfRequested(context.Background(), pushReport(), o, nil); err != nil || len(fake.Log()) != 0 {
 		t.Fatalf("without --push-securityhub nothing is sent: err %v, %d requests", err, len(fake.Log()))
 	}
 	if err := fs.Parse([]string{"--push-securityhub", "--include-passed"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.pushIfRequested(context.Background(), pushReport(), o); err != nil {
+	if err := a.pushIfRequested(context.Background(), pushReport(), o, nil); err != nil {
 		t.Fatalf("push: %v\n%s", err, errb.String())
 	}
 	if n := len(fake.Findings()); n != 3 {
@@ -165,7 +165,7 @@ func TestPushResolvesRegionsWithoutFindings(t *testing.T) {
 	if err := fs.Parse([]string{"--push-securityhub"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.pushIfRequested(context.Background(), now, o); err != nil {
+	if err := a.pushIfRequested(context.Background(), now, o, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range fake.Findings() {

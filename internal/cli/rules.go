@@ -63,7 +63,7 @@ func (a *app) rulesCommand() *cobra.Command {
 				keys = append(keys, k)
 			}
 			sort.Strings(keys)
-			fmt.Fprintf(a.streams.Out, "%d rules; parameters: %s\n", len(eng.Rules()), strings.Join(keys, ", "))
+			fmt.Fprintf(a.streams.Out, "%s; parameters: %s\n", plural(len(eng.Rules()), "rule", "rules"), strings.Join(keys, ", "))
 			return nil
 		},
 	}

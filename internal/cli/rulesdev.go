@@ -105,7 +105,7 @@ func (a *app) rulesDocCommand() *cobra.Command {
 				}
 				return nil
 			}
-			if err := writeFileAtomic(output, buf.Bytes()); err != nil {
+			if err := writeOutputFile(cmd.Context(), output, buf.Bytes()); err != nil {
 				return withCode(ExitError, err)
 			}
 			return nil

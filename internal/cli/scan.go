@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	scanner "github.com/dbaudit/scanner"
 	"github.com/dbaudit/scanner/internal/finding"
@@ -41,14 +41,17 @@ func (a *app) scanCommand() *cobra.Command {
 With PATH arguments, scan snapshot files and exported configuration (files or directories).
 With --demo, scan the embedded demo account. With neither, collect from AWS and evaluate.
 
+Output files are written only when the whole scan succeeded: every flag and output path is
+checked before anything is collected or evaluated, every format is rendered, and with
+--push-securityhub the findings are pushed, before the first file is written.
+
 Exit codes: 0 nothing failing at or above --fail-on, 1 failing findings, 2 usage/input/runtime
-error, 3 nothing failing but the scan is incomplete (collection gaps).`,
+error (no output written), 3 nothing failing but the scan is incomplete (collection gaps),
+130 interrupted.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.policy.failOnSet = cmd.Flags().Changed("fail-on")
-			if len(args) > 0 || o.demo {
-				if name := changedCollectFlag(cmd.Flags()); name != "" {
-					return withCode(ExitError, fmt.Errorf("--%s applies to live collection only (a scan with neither PATH arguments nor --demo)", name))
-				}
+			if err := o.checkFlags(cmd.Flags(), args); err != nil {
+				return withCode(ExitError, err)
 			}
 			return a.runScan(cmd.Context(), o, args)
 		},
@@ -67,6 +70,55 @@ error, 3 nothing failing but the scan is incomplete (collection gaps).`,
 	addCollectFlags(f, &o.collect)
 	addPushFlags(f, &o.push)
 	return cmd
+}
+
+// checkFlags checks every flag that can be checked without reading inputs or calling AWS.
+func (o *scanOptions) checkFlags(fs *pflag.FlagSet, args []string) error {
+	if o.demo && len(args) > 0 {
+		return errors.New("--demo takes no PATH arguments")
+	}
+	live := len(args) == 0 && !o.demo
+	if !live {
+		// The push uses the collection's AWS identity flags, so they are allowed with it.
+		var allowed map[string]bool
+		if o.push.Push {
+			allowed = credentialFlagNames()
+		}
+		if name := changedCollectFlag(fs, allowed); name != "" {
+			if credentialFlagNames()[name] {
+				return fmt.Errorf("--%s applies to live collection (a scan with neither PATH arguments nor --demo) and to --push-securityhub", name)
+			}
+			return fmt.Errorf("--%s applies to live collection only (a scan with neither PATH arguments nor --demo)", name)
+		}
+	}
+	if len(args) == 0 {
+		if fs.Changed("region") {
+			hint := ""
+			if live {
+				hint = "; to choose the Regions to collect, use --regions"
+			}
+			return fmt.Errorf("--region applies to PATH inputs that name no Region%s", hint)
+		}
+		if fs.Changed("account") {
+			return errors.New("--account applies to PATH inputs that name no account")
+		}
+	}
+	if err := checkRegionFlags(fs, "region", "securityhub-region"); err != nil {
+		return err
+	}
+	if fs.Changed("account") {
+		if err := checkAccount("account", o.input.Account); err != nil {
+			return err
+		}
+	}
+	if live {
+		if err := o.collect.validate(); err != nil {
+			return err
+		}
+	} else if err := o.collect.validateCredentials(); err != nil {
+		return err
+	}
+	return o.push.validate()
 }
 
 // output is one rendered format and where it goes ("" = stdout).
@@ -100,10 +152,16 @@ func parseOutputs(formats []string, single string) ([]output, error) {
 		outs[0].path = single
 	}
 	toStdout := 0
+	files := map[string]bool{}
 	for _, o := range outs {
 		if o.path == "" {
 			toStdout++
+			continue
 		}
+		if files[o.path] {
+			return nil, fmt.Errorf("--format: two formats write %s", o.path)
+		}
+		files[o.path] = true
 	}
 	if toStdout > 1 {
 		return nil, errors.New("--format: only one format can go to stdout; give the others a file (FORMAT=FILE)")
@@ -112,6 +170,21 @@ func parseOutputs(formats []string, single string) ([]output, error) {
 }
 
 func (a *app) runScan(ctx context.Context, o *scanOptions, args []string) error {
+	outs, err := parseOutputs(o.formats, o.output)
+	if err != nil {
+		return withCode(ExitError, err)
+	}
+	files, err := planOutputs(outs)
+	if err != nil {
+		return withCode(ExitError, err)
+	}
+	if o.push.Push {
+		// The AWS configuration of the push is local (files, environment): check it now,
+		// not after the evaluation.
+		if _, err := pushConfig(ctx, &o.push, &o.collect); err != nil {
+			return withCode(ExitError, fmt.Errorf("push-securityhub: %w", err))
+		}
+	}
 	pol, err := loadPolicy(&o.policy)
 	if err != nil {
 		return err
@@ -119,13 +192,6 @@ func (a *app) runScan(ctx context.Context, o *scanOptions, args []string) error 
 	failOn, err := pol.failOn(o.failOn, o.policy.failOnSet)
 	if err != nil {
 		return err
-	}
-	outs, err := parseOutputs(o.formats, o.output)
-	if err != nil {
-		return withCode(ExitError, err)
-	}
-	if o.demo && len(args) > 0 {
-		return withCode(ExitError, errors.New("--demo takes no PATH arguments"))
 	}
 	// Load the rules before the snapshot, so a rule or config error never waits for a
 	// live collection.
@@ -147,11 +213,29 @@ func (a *app) runScan(ctx context.Context, o *scanOptions, args []string) error 
 	rep := buildReport(snap, eng.SelectedRules(), findings, inputs)
 	pol.apply(rep, eng, time.Now())
 
-	if err := a.writeOutputs(ctx, outs, rep, o, failOn); err != nil {
+	// Render and stage every output, then push, then write: a failed push (exit 2) leaves
+	// no output file behind, and a failed render pushes nothing.
+	rendered, err := a.renderOutputs(ctx, outs, rep, o, failOn)
+	if err != nil {
 		return withCode(ExitError, err)
 	}
-	if err := a.pushIfRequested(ctx, rep, &o.push); err != nil {
+	staged, err := stageOutputs(outs, files, rendered)
+	defer func() {
+		for _, s := range staged {
+			s.abort()
+		}
+	}()
+	if err != nil {
+		return withCode(ExitError, err)
+	}
+	if err := a.pushIfRequested(ctx, rep, &o.push, &o.collect); err != nil {
 		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return withCode(ExitError, err)
+	}
+	if err := a.commitOutputs(outs, staged, rendered); err != nil {
+		return withCode(ExitError, err)
 	}
 	*a.code = exitCodeFor(rep, failOn)
 	return nil
@@ -212,12 +296,27 @@ func buildReport(snap *snapshot.Snapshot, selected []*finding.Rule, findings []f
 	return rep
 }
 
-// writeOutputs renders every format in memory first, so an error never leaves a partial
-// file, then writes each file atomically (temp file + rename).
-func (a *app) writeOutputs(ctx context.Context, outs []output, rep *finding.Report, o *scanOptions, failOn finding.Severity) error {
+// planOutputs checks the output files of outs (planOutput); nil entries go to stdout.
+func planOutputs(outs []output) ([]*outputFile, error) {
+	files := make([]*outputFile, len(outs))
+	for i, out := range outs {
+		if out.path == "" {
+			continue
+		}
+		f, err := planOutput(out.path)
+		if err != nil {
+			return nil, err
+		}
+		files[i] = f
+	}
+	return files, nil
+}
+
+// renderOutputs renders every format in memory, so an error never leaves a partial file.
+func (a *app) renderOutputs(ctx context.Context, outs []output, rep *finding.Report, o *scanOptions, failOn finding.Severity) ([][]byte, error) {
 	workDir, err := os.Getwd()
 	if err != nil {
-		return fmt.Errorf("find the working directory: %w", err)
+		return nil, fmt.Errorf("find the working directory: %w", err)
 	}
 	rendered := make([][]byte, len(outs))
 	for i, out := range outs {
@@ -235,45 +334,48 @@ func (a *app) writeOutputs(ctx context.Context, outs []output, rep *finding.Repo
 		}
 		r, err := report.New(out.format, opts)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		var buf bytes.Buffer
 		if err := r.Write(ctx, &buf, rep); err != nil {
-			return fmt.Errorf("render %s: %w", out.format, err)
+			return nil, fmt.Errorf("render %s: %w", out.format, err)
 		}
 		rendered[i] = buf.Bytes()
 	}
-	for i, out := range outs {
-		if out.path == "" {
-			if _, err := a.streams.Out.Write(rendered[i]); err != nil {
-				return fmt.Errorf("write %s output: %w", out.format, err)
-			}
-			continue
-		}
-		if err := writeFileAtomic(out.path, rendered[i]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return rendered, nil
 }
 
-// writeFileAtomic writes data to path via a temporary file in the same directory.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+// stageOutputs stages each file output (temporary files written, non-regular files opened).
+// On error it returns what it staged so far, for the caller to abort.
+func stageOutputs(outs []output, files []*outputFile, rendered [][]byte) ([]*stagedFile, error) {
+	var staged []*stagedFile
+	for i := range outs {
+		if files[i] == nil {
+			continue
+		}
+		s, err := files[i].stage(rendered[i])
+		if err != nil {
+			return staged, err
+		}
+		staged = append(staged, s)
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	return staged, nil
+}
+
+// commitOutputs writes the stdout output and commits the staged files, in --format order.
+func (a *app) commitOutputs(outs []output, staged []*stagedFile, rendered [][]byte) error {
+	next := 0
+	for i, out := range outs {
+		if out.path != "" {
+			if err := staged[next].commit(); err != nil {
+				return err
+			}
+			next++
+			continue
+		}
+		if _, err := a.streams.Out.Write(rendered[i]); err != nil {
+			return fmt.Errorf("write %s output: %w", out.format, err)
+		}
 	}
 	return nil
 }
