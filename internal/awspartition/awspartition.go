@@ -25,6 +25,12 @@ var partitions = []struct {
 	{"aws-us-gov", regexp.MustCompile(`^us-gov-\w+-\d+$`)},
 }
 
+// direction is the word before the number in every AWS Region name (us-east-1,
+// ap-southeast-5, il-central-1, cn-northwest-1, eusc-de-east-1): the partition patterns accept
+// any word there, so without it a typo such as eu-wset-1 would pass and then cost a timeout
+// per call.
+var direction = regexp.MustCompile(`-(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d+$`)
+
 // Of returns the partition of a Region name, and false when the name fits no known
 // partition (a typo, upper case, an empty name, or a pseudo-Region such as aws-global).
 func Of(region string) (string, bool) {
@@ -47,7 +53,7 @@ func OrDefault(region string) string {
 
 // ValidRegion returns an error that explains why name is not an AWS Region name.
 func ValidRegion(name string) error {
-	if _, ok := Of(name); ok {
+	if _, ok := Of(name); ok && direction.MatchString(name) {
 		return nil
 	}
 	switch {

@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -16,18 +15,10 @@ import (
 // Flag checks that run before any AWS call, so a typo costs a one-line error (exit 2)
 // instead of a collection that times out region by region.
 
-// regionDirection is the part of every AWS Region name before its number (us-east-1,
-// ap-southeast-5, il-central-1, cn-northwest-1): the partition patterns accept any word
-// there, so without it a typo such as eu-wset-1 would cost a timeout per call.
-var regionDirection = regexp.MustCompile(`-(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d+$`)
-
 // checkRegion checks the value of a Region flag.
 func checkRegion(flag, name string) error {
 	if err := awspartition.ValidRegion(name); err != nil {
 		return fmt.Errorf("--%s: %w", flag, err)
-	}
-	if !regionDirection.MatchString(name) {
-		return fmt.Errorf("--%s: Region %q is not an AWS Region name (like us-east-1, ap-southeast-2, eu-central-1)", flag, name)
 	}
 	return nil
 }
