@@ -136,15 +136,27 @@ func TestFailedPushWritesNothing(t *testing.T) {
 	}
 }
 
-// TestCredentialsErrorOnce: without credentials, the push says so once, not once per finding.
+// TestCredentialsErrorOnce: without credentials, the push and the live scan say so on one
+// line, not once per finding or call, and with no SDK log lines around it.
 func TestCredentialsErrorOnce(t *testing.T) {
 	w := newWorkspace(t)
 	url, _ := countingAWS(t)
-	r := w.run(t, w.with("AWS_ENDPOINT_URL="+url, "AWS_REGION=us-east-1"), "scan", "--demo", "--push-securityhub")
-	if r.code != 2 {
-		t.Fatalf("want exit 2, got %s", r)
-	}
-	if n := strings.Count(strings.ToLower(r.stderr), "credential"); n != 1 {
-		t.Errorf("credentials named %d times on stderr, want once: %s", n, r)
+	env := w.with("AWS_ENDPOINT_URL="+url, "AWS_REGION=us-east-1")
+	for _, args := range [][]string{
+		{"scan", "--demo", "--push-securityhub"},
+		{"scan", "--regions", "us-east-1"},
+		{"collect", "--regions", "us-east-1", "-o", "snapshot.json"},
+	} {
+		r := w.run(t, env, args...)
+		if r.code != 2 {
+			t.Fatalf("%v: want exit 2, got %s", args, r)
+		}
+		lines := r.errorLines()
+		if len(lines) != 1 || strings.Count(strings.ToLower(r.stderr), "credentials") < 1 {
+			t.Errorf("%v: want one line about credentials, got %s", args, r)
+		}
+		if strings.Contains(r.stderr, "IMDS") || strings.Contains(r.stderr, "SDK ") {
+			t.Errorf("%v: SDK internals on stderr: %s", args, r)
+		}
 	}
 }

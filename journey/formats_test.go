@@ -142,7 +142,11 @@ func checkOutputFile(t *testing.T, path string) {
 				Resources []struct{ Region string }
 			}
 			_ = json.Unmarshal(f, &head)
-			regions := []string{head.Region}
+			// The top-level Region is Security Hub's to fill; Resources[].Region is ours.
+			var regions []string
+			if head.Region != "" {
+				regions = append(regions, head.Region)
+			}
 			for _, r := range head.Resources {
 				regions = append(regions, r.Region)
 			}

@@ -3,10 +3,12 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -130,11 +133,36 @@ func loadAWSConfig(ctx context.Context, o *collectOptions, opts ...func(*config.
 	if o.profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(o.profile))
 	}
+	// The SDK's own log lines (an IMDS fallback, a checksum it could not verify) would
+	// interleave with the scanner's one-line errors; failures reach the user as errors.
+	opts = append(opts, config.WithLogger(logging.Nop{}))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
 	}
 	return cfg, nil
+}
+
+// usableCredentials retrieves the configuration's credentials once, so a machine without
+// any gets one line instead of the same long SDK error for every call.
+func usableCredentials(ctx context.Context, cfg aws.Config) error {
+	if cfg.Credentials == nil {
+		return errors.New("no AWS credentials configured")
+	}
+	_, err := cfg.Credentials.Retrieve(ctx)
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case strings.Contains(err.Error(), "EC2 IMDS"):
+		// The default chain ends at the instance role: on a machine that is not an EC2
+		// instance, that only means nothing else had credentials either.
+		return errors.New("no AWS credentials found: pass --profile, or set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (nothing in the environment, the shared config files or an instance role)")
+	default:
+		msg := strings.TrimPrefix(err.Error(), "failed to refresh cached credentials, ")
+		return fmt.Errorf("no usable AWS credentials (from --profile, --role-arn, the environment, the shared config files or an instance role): %s", oneLine(msg))
+	}
 }
 
 // collectLive collects a snapshot from the AWS accounts the options name. Failed calls are
@@ -148,6 +176,9 @@ func (a *app) collectLive(ctx context.Context, o *collectOptions) (*snapshot.Sna
 	cfg, err := awsConfig(ctx, o)
 	if err != nil {
 		return nil, withCode(ExitError, err)
+	}
+	if err := usableCredentials(ctx, cfg); err != nil {
+		return nil, withCode(ExitError, fmt.Errorf("live collection: %w", err))
 	}
 	progress := &collect.Progress{}
 	stop := func() {}

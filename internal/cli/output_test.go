@@ -201,7 +201,7 @@ func TestExitTwoWritesNothing(t *testing.T) {
 			t.Setenv("AWS_ACCESS_KEY_ID", "")
 			t.Setenv("AWS_SECRET_ACCESS_KEY", "")
 			return []string{"--push-securityhub"}
-		}, shfake.Config{}, "no usable AWS credentials"},
+		}, shfake.Config{}, "no AWS credentials found"},
 		{"failed push", func(t *testing.T, dir string) []string {
 			return []string{"--push-securityhub", "--rule", "DBAUDIT-RDS-*"}
 		}, shfake.Config{AccountID: "999999999999"}, "not delivered"},

@@ -170,15 +170,8 @@ func (a *app) push(ctx context.Context, findings []report.ASFFFinding, scope sec
 	}
 	// Without credentials every request would fail alike, each finding reported with the
 	// same long SDK message: say it once.
-	if cfg.Credentials == nil {
-		return withCode(ExitError, errors.New("securityhub: no AWS credentials configured"))
-	}
-	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-		if ctx.Err() != nil {
-			return withCode(ExitError, err)
-		}
-		msg := strings.TrimPrefix(err.Error(), "failed to refresh cached credentials, ")
-		return withCode(ExitError, fmt.Errorf("securityhub: no usable AWS credentials (from --profile, --role-arn, the environment, the shared config files or an instance role): %s", msg))
+	if err := usableCredentials(ctx, cfg); err != nil {
+		return withCode(ExitError, fmt.Errorf("securityhub: %w", err))
 	}
 	findings = withDefaultRegion(findings, cfg.Region)
 	p := securityhub.New(securityhub.NewClientFactory(cfg), securityhub.Options{
