@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"sort"
 	"strings"
 	"sync"
@@ -60,18 +61,24 @@ func classify(err error) (code, message string) {
 			code = CodeAccessDenied
 		case throttlingCodes[code]:
 			code = CodeThrottling
-		case status >= 500 || code == "":
-			if code == "" {
-				message = err.Error()
+		case status >= 500:
+			// An HTML error page parses as "UnknownError" with no message: the status
+			// is what the service said.
+			if message == "" || message == code || code == "UnknownError" {
+				message = httpStatus(status)
+			} else {
+				message = httpStatus(status) + ": " + code + ": " + message
 			}
 			code = CodeInternalFailure
+		case code == "":
+			code, message = CodeInternalFailure, err.Error()
 		}
 	case errors.Is(err, context.DeadlineExceeded):
 		code, message = CodeRequestTimeout, "no answer within the per-call timeout"
 	case isNetTimeout(err):
 		code, message = CodeRequestTimeout, err.Error()
 	case status >= 500:
-		code, message = CodeInternalFailure, err.Error()
+		code, message = CodeInternalFailure, httpStatus(status)
 	default:
 		code, message = CodeRequestError, err.Error()
 	}
@@ -79,6 +86,10 @@ func classify(err error) (code, message string) {
 		message = message[:400] + "…"
 	}
 	return code, message
+}
+
+func httpStatus(status int) string {
+	return fmt.Sprintf("HTTP %d %s", status, http.StatusText(status))
 }
 
 func isNetTimeout(err error) bool {
@@ -116,6 +127,7 @@ func (r *regionRun) call(ctx context.Context, service, op, resource string, fn f
 	}
 	defer func() { <-r.sem }()
 	cctx, cancel := context.WithTimeout(ctx, r.c.cfg.CallTimeout)
+	cctx, tries := withAttempts(cctx)
 	start := time.Now()
 	err := fn(cctx)
 	cancel()
@@ -145,6 +157,12 @@ func (r *regionRun) call(ctx context.Context, service, op, resource string, fn f
 		return ctx.Err()
 	}
 	code, msg := classify(err)
+	if n, last := tries.lastError(); code == CodeRequestTimeout && last != nil {
+		// Retried until the per-call timeout: say what the service answered.
+		if lastCode, lastMsg := classify(last); lastCode != CodeRequestTimeout {
+			code, msg = lastCode, fmt.Sprintf("%s (%d attempts within the %s per-call timeout)", lastMsg, n, r.c.cfg.CallTimeout)
+		}
+	}
 	r.c.progress.Errors.Add(1)
 	if logged {
 		r.c.log.Debug("aws call failed", append(attrs, slog.String("error_code", code), slog.String("error", msg))...)

@@ -13,6 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+
 	"github.com/dbaudit/scanner/internal/awsfake"
 	"github.com/dbaudit/scanner/internal/snapshot"
 )
@@ -345,5 +349,39 @@ func TestOrganizationAndIAMPolicy(t *testing.T) {
 	js, _ := json.Marshal(snap)
 	if strings.Contains(string(js), "fake-secret") || strings.Contains(string(js), "fake-session-token") {
 		t.Error("snapshot contains credentials")
+	}
+}
+
+// TestPersistent5xxNamedInTheGap: a call that keeps answering 503 until the per-call timeout
+// ends its retries is a gap that says HTTP 503, not RequestTimeout.
+func TestPersistent5xxNamedInTheGap(t *testing.T) {
+	srv := awsfake.New()
+	defer srv.Close()
+	recordedWorld(t, srv)
+	srv.AddFault(awsfake.Fault{Operation: "GetTrailStatus", Status: 503, Code: "ServiceUnavailable"})
+	cfg := testConfig(srv, acctA, "us-east-1")
+	cfg.CallTimeout = 400 * time.Millisecond
+	cfg.AWS.Retryer = func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = 1000
+			o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 50 * time.Millisecond, nil })
+			o.RateLimiter = ratelimit.None
+		})
+	}
+	snap := mustCollect(t, cfg)
+	var gap *snapshot.Gap
+	for i, g := range snap.CollectionGaps {
+		if g.Operation == "GetTrailStatus" {
+			gap = &snap.CollectionGaps[i]
+		}
+	}
+	if gap == nil {
+		t.Fatalf("no GetTrailStatus gap: %+v", snap.CollectionGaps)
+	}
+	if gap.ErrorCode != CodeInternalFailure || !strings.Contains(gap.Message, "HTTP 503") || !strings.Contains(gap.Message, "attempts within the 400ms per-call timeout") {
+		t.Errorf("gap = %+v, want InternalFailure naming HTTP 503 and the attempts", gap)
+	}
+	if n := countCalls(srv, "us-east-1", "GetTrailStatus"); n < 2 {
+		t.Errorf("GetTrailStatus attempts = %d, want retries until the timeout", n)
 	}
 }
