@@ -53,7 +53,7 @@ func addPushFlags(fs *pflag.FlagSet, o *pushOptions) {
 func addSecurityHubFlags(fs *pflag.FlagSet, o *pushOptions) {
 	fs.BoolVar(&o.IncludePassed, "include-passed", false, "also send PASSED findings to Security Hub (by default only those that resolve an open finding)")
 	fs.StringVar(&o.Region, "securityhub-region", "", "Security Hub Region to send every finding to (default: the Region of each finding)")
-	fs.StringVar(&o.ProductARN, "product-arn", "", "ASFF ProductArn (default: arn:aws:securityhub:<region>:<account>:product/<account>/default)")
+	fs.StringVar(&o.ProductARN, "product-arn", "", "ASFF ProductArn (default: arn:<partition>:securityhub:<region>:<account>:product/<account>/default, the partition from the Region)")
 	fs.BoolVar(&o.NoArchive, "securityhub-no-archive", false, "do not archive Security Hub findings of this scope that the scan no longer produces")
 	fs.Float64Var(&o.Rate, "securityhub-rate", securityhub.MaxImportRate, "BatchImportFindings requests per second (at most 10)")
 }
@@ -75,7 +75,7 @@ func (o *pushOptions) validate() error {
 	}
 	if o.ProductARN != "" {
 		if a, err := arn.Parse(o.ProductARN); err != nil || a.Service != "securityhub" || !strings.HasPrefix(a.Resource, "product/") {
-			return fmt.Errorf("--product-arn %q: not a Security Hub product ARN (arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default)", o.ProductARN)
+			return fmt.Errorf("--product-arn %q: not a Security Hub product ARN (arn:PARTITION:securityhub:REGION:ACCOUNT:product/ACCOUNT/default)", o.ProductARN)
 		}
 	}
 	return nil
@@ -181,8 +181,8 @@ func (a *app) push(ctx context.Context, findings []report.ASFFFinding, scope sec
 	if res != nil {
 		fmt.Fprintf(a.streams.Err, "securityhub: %d imported, %d resolved, %d archived, %d passed not sent; %d requests (%d throttled)",
 			res.Imported, res.Resolved, res.Archived, res.SkippedPassed, res.Requests, res.Throttled)
-		if len(res.Failed) > 0 {
-			fmt.Fprintf(a.streams.Err, "; %d NOT DELIVERED", len(res.Failed))
+		if n := res.Undelivered(); n > 0 {
+			fmt.Fprintf(a.streams.Err, "; %d NOT DELIVERED", n)
 		}
 		fmt.Fprintln(a.streams.Err)
 		failed := append([]securityhub.Failure(nil), res.Failed...)
