@@ -162,7 +162,7 @@ func TestLiveJourneys(t *testing.T) {
 			t.Fatalf("want exit 0 and a push summary, got %s", r)
 		}
 		held := checkHub(t, live.url)
-		r = w.run(t, live.noDefault, "push", "--profile", "audit", "--region", "us-east-1", "findings.asff.json")
+		r = run(t, live.noDefault, "scanner push --profile audit findings.asff.json")
 		if r.code != 0 {
 			t.Fatalf("push --profile: want exit 0, got %s", r)
 		}
