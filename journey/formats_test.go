@@ -29,6 +29,7 @@ var inputKinds = []struct {
 	{"cloudformation template", []string{"template.yaml"}},
 	{"export, plan and template of one account", []string{"exports/", "plan.json", "template.yaml"}},
 	{"two snapshots of one account", []string{"earlier/snapshot.json", "snapshot.json"}},
+	{"export and template named into the export's account", []string{"exports/", "template.yaml", "--account", "123456789012", "--region", "us-east-1"}},
 }
 
 // formatFiles names each output format's file as a user would.

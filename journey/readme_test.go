@@ -32,11 +32,12 @@ var readmeJourneys = map[string]readmeJourney{
 	"scanner collect --regions all -o snapshot.json": {live: true, code: 3, files: []string{"snapshot.json"}},
 	"scanner scan --demo -f table -f sarif=scanner.sarif -f asff=findings.asff.json": {
 		code: 1, files: []string{"scanner.sarif", "findings.asff.json"}, stdout: "DBAUDIT-CT-001"},
-	"scanner scan --demo --push-securityhub": {live: true, code: 1},
-	"scanner push findings.asff.json":        {live: true, code: 0},
-	"scanner rules list":                     {code: 0, stdout: "DBAUDIT-RDS-001"},
-	"scanner rules test examples/rules":      {code: 0},
-	"scanner scan --help":                    {code: 0, stdout: "--fail-on"},
+	"scanner scan --demo --push-securityhub":                                      {live: true, code: 1},
+	"scanner push findings.asff.json":                                             {live: true, code: 0},
+	"scanner push --profile audit findings.asff.json":                             {live: true, code: 0},
+	"scanner rules list":                                                          {code: 0, stdout: "DBAUDIT-RDS-001"},
+	"scanner rules test examples/rules":                                           {code: 0},
+	"scanner scan --help":                                                         {code: 0, stdout: "--fail-on"},
 	"scanner scan --org --regions all --format json=scan.json --push-securityhub": {live: true, code: 1, files: []string{"scan.json"}},
 	"scanner scan infra/plan.json cloudformation/ aws-export/ --format table --format sarif=results.sarif --format markdown=summary.md --fail-on high": {
 		code: 1, files: []string{"results.sarif", "summary.md"}, stdout: "DBAUDIT-"},
