@@ -238,7 +238,13 @@ func importFile(name string, data []byte, opts Options, cli *cliImport) (*snapsh
 func importJSON(name string, data []byte, opts Options, cli *cliImport) (*snapshot.Snapshot, error) {
 	ix, err := indexJSON(data, 2)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, truncationOr(data, err))
+		err = fmt.Errorf("%s: %w", name, truncationOr(data, err))
+		if !namesAnInput(data) {
+			// JSON with comments (tsconfig.json), a JSON template of another tool: not
+			// ours to judge, so inside a directory it is skipped rather than failing.
+			return nil, &skipError{err, "malformed JSON that names no input marker"}
+		}
+		return nil, err
 	}
 	switch {
 	case ix.topLevel == '{' && ix.has("schema_version"):
@@ -294,8 +300,12 @@ func importYAML(name string, data []byte, opts Options) (*snapshot.Snapshot, err
 	root, err := parseYAML(data)
 	if err != nil {
 		err = fmt.Errorf("%s: %w", name, err)
-		if !isYAMLName(name) {
+		switch {
+		case !isYAMLName(name):
 			return nil, &skipError{err, "neither JSON nor YAML"}
+		case !namesAnInput(data):
+			// A Helm or Jinja template is YAML only after rendering: not ours to judge.
+			return nil, &skipError{err, "malformed YAML that names no input marker"}
 		}
 		return nil, err
 	}
@@ -310,6 +320,32 @@ func importYAML(name string, data []byte, opts Options) (*snapshot.Snapshot, err
 			name, root.Line, root.Column, strings.Join(keys, ", ")), "unknown input shape"}
 	}
 	return importTemplate(name, root, opts)
+}
+
+// inputMarkers are words that only the scanner's inputs hold: CloudFormation
+// (AWSTemplateFormatVersion, AWS:: types), snapshots, Terraform plans and the AWS CLI exports'
+// top-level keys. A file that fails to parse and holds none of them is not one of our inputs
+// (a Helm template, a JSON file with comments), so a directory scan skips it; one that holds
+// one is a broken input and fails the scan, since skipping it could hide a failing resource.
+var inputMarkers = func() [][]byte {
+	words := []string{"AWSTemplateFormatVersion", "AWS::", "schema_version", "format_version", "resource_changes", "planned_values"}
+	for _, k := range cliKeys {
+		words = append(words, `"`+k.key+`"`)
+	}
+	out := make([][]byte, len(words))
+	for i, w := range words {
+		out[i] = []byte(w)
+	}
+	return out
+}()
+
+func namesAnInput(data []byte) bool {
+	for _, m := range inputMarkers {
+		if bytes.Contains(data, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // binaryAt returns the offset of the first byte that cannot be text when data holds a NUL
