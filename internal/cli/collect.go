@@ -137,6 +137,10 @@ func loadAWSConfig(ctx context.Context, o *collectOptions, opts ...func(*config.
 	// interleave with the scanner's one-line errors; failures reach the user as errors.
 	opts = append(opts, config.WithLogger(logging.Nop{}))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	var missing config.SharedConfigProfileNotExistError
+	if errors.As(err, &missing) {
+		return aws.Config{}, fmt.Errorf("AWS profile %q is not in the shared config files (~/.aws/config, ~/.aws/credentials, or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE)", missing.Profile)
+	}
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
 	}

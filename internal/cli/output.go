@@ -232,3 +232,23 @@ func writeError(path string, err error) error {
 	}
 	return fmt.Errorf("write %s: %w", path, err)
 }
+
+// refuseOverwritingInputs refuses an output file that is one of the scan's input files
+// (followed through symlinks): writing the report would replace the file it judged.
+func refuseOverwritingInputs(outs []output, inputs []string) error {
+	for _, out := range outs {
+		if out.path == "" {
+			continue
+		}
+		ost, err := os.Stat(out.path)
+		if err != nil || !ost.Mode().IsRegular() {
+			continue // a new file, a device or a FIFO replaces nothing
+		}
+		for _, in := range inputs {
+			if ist, err := os.Stat(in); err == nil && os.SameFile(ost, ist) {
+				return fmt.Errorf("output %s is also an input (%s): writing the report would replace it", out.path, in)
+			}
+		}
+	}
+	return nil
+}

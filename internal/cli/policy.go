@@ -111,10 +111,10 @@ func ruleSources(o *policyOptions) ([]engine.Source, error) {
 	for _, dir := range o.rulesDirs {
 		st, err := os.Stat(dir)
 		if err != nil {
-			return nil, fmt.Errorf("--rules: %w", err)
+			return nil, fmt.Errorf("rules directory %s: %w", dir, unwrapPath(err))
 		}
 		if !st.IsDir() {
-			return nil, fmt.Errorf("--rules %s: not a directory", dir)
+			return nil, fmt.Errorf("rules directory %s: not a directory", dir)
 		}
 		out = append(out, engine.Source{FS: os.DirFS(dir), Name: dir})
 	}
@@ -170,4 +170,14 @@ func (p *scanPolicy) apply(rep *finding.Report, eng *engine.Engine, now time.Tim
 	if keys := p.selection.FrameworkKeys(rep.Rules); len(keys) > 0 {
 		rep.Compliance = policy.Summarise(keys, rep.Rules, rep.Findings)
 	}
+}
+
+// unwrapPath drops the *fs.PathError wrapper ("stat DIR: no such file…"), whose operation
+// and path the caller's message already says.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -123,7 +123,12 @@ func (a *app) pushCommand() *cobra.Command {
 		Long: "push sends the findings of an ASFF file written by `scan --format asff` to AWS Security Hub\n" +
 			"with BatchImportFindings, then resolves the findings of the same scope (account, Region and\n" +
 			"the rules present in the file) that the file no longer contains. Use - for standard input.",
-		Args: cobra.ExactArgs(1),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return fmt.Errorf("push takes one ASFF file (written by scan --format asff), or - for standard input; got %d arguments", len(args))
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkRegionFlags(cmd.Flags(), "region", "securityhub-region"); err != nil {
 				return withCode(ExitError, fmt.Errorf("push: %w", err))

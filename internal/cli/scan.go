@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -103,6 +104,18 @@ func (o *scanOptions) checkFlags(fs *pflag.FlagSet, args []string) error {
 			return errors.New("--account applies to PATH inputs that name no account")
 		}
 	}
+	if !o.push.Push {
+		// Without a push these flags would do nothing; --product-arn also sets the ASFF
+		// output's ProductArn.
+		for _, name := range []string{"include-passed", "securityhub-region", "securityhub-no-archive", "securityhub-rate"} {
+			if fs.Changed(name) {
+				return fmt.Errorf("--%s applies to --push-securityhub", name)
+			}
+		}
+		if fs.Changed("product-arn") && !slices.ContainsFunc(o.formats, func(f string) bool { return strings.Contains(f, "asff") }) {
+			return errors.New("--product-arn applies to --push-securityhub and the asff format")
+		}
+	}
 	if err := checkRegionFlags(fs, "region", "securityhub-region"); err != nil {
 		return err
 	}
@@ -135,9 +148,13 @@ func parseOutputs(formats []string, single string) ([]output, error) {
 			if part == "" {
 				continue
 			}
-			name, path, _ := strings.Cut(part, "=")
+			name, path, hasFile := strings.Cut(part, "=")
 			if _, err := report.New(name, report.Options{}); err != nil {
 				return nil, fmt.Errorf("--format: %w", err)
+			}
+			if hasFile && strings.TrimSpace(path) == "" {
+				// Likely an unset variable (-f sarif=$OUT): stdout would be a surprise.
+				return nil, fmt.Errorf("--format %s: no file name after '='", part)
 			}
 			outs = append(outs, output{format: name, path: path})
 		}
@@ -177,6 +194,15 @@ func (a *app) runScan(ctx context.Context, o *scanOptions, args []string) error 
 	files, err := planOutputs(outs)
 	if err != nil {
 		return withCode(ExitError, err)
+	}
+	if len(args) > 0 {
+		inputs, err := input.Files(args)
+		if err != nil {
+			return withCode(ExitError, err)
+		}
+		if err := refuseOverwritingInputs(outs, inputs); err != nil {
+			return withCode(ExitError, err)
+		}
 	}
 	if o.push.Push {
 		// The AWS configuration of the push is local (files, environment): check it now,

@@ -121,6 +121,26 @@ type cfnTemplate struct {
 }
 
 // importTemplate maps a CloudFormation template to a snapshot.
+// describeTransform names a template's macros: a name, a list of names, or AWS::Include's
+// mapping form.
+func describeTransform(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return n.Value
+	case yaml.SequenceNode:
+		var names []string
+		for _, e := range n.Content {
+			names = append(names, describeTransform(e))
+		}
+		return strings.Join(names, ", ")
+	case yaml.MappingNode:
+		if _, name := mapGet(n, "Name"); name != nil {
+			return name.Value
+		}
+	}
+	return "(a macro)"
+}
+
 func importTemplate(file string, root *yaml.Node, opts Options) (*snapshot.Snapshot, error) {
 	if err := checkIntrinsics(root); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
@@ -129,6 +149,11 @@ func importTemplate(file string, root *yaml.Node, opts Options) (*snapshot.Snaps
 		condCache: map[string]any{}, condActive: map[string]bool{}, resources: map[string]*cfnResource{}}
 	t.region = first(opts.Region, DefaultRegion)
 	t.account = first(opts.Account, DefaultAccount)
+	if _, tr := mapGet(root, "Transform"); tr != nil {
+		// Macros (AWS::Serverless, AWS::Include, custom ones) rewrite the template before
+		// deployment; the scanner judges the template as written.
+		opts.notice("%s: line %d: Transform %s is not expanded: resources a macro adds or changes are not judged", file, tr.Line, describeTransform(tr))
+	}
 	if _, ps := mapGet(root, "Parameters"); ps != nil && ps.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(ps.Content); i += 2 {
 			t.params[ps.Content[i].Value] = ps.Content[i+1]

@@ -310,14 +310,23 @@ func importYAML(name string, data []byte, opts Options) (*snapshot.Snapshot, err
 		return nil, err
 	}
 	if !isTemplate(root) {
-		var keys []string
-		if root.Kind == yaml.MappingNode {
+		what := "a YAML mapping without them"
+		switch root.Kind {
+		case yaml.MappingNode:
+			var keys []string
 			for i := 0; i < len(root.Content) && len(keys) < 8; i += 2 {
 				keys = append(keys, root.Content[i].Value)
 			}
+			if len(keys) > 0 {
+				what = "top-level keys: " + strings.Join(keys, ", ")
+			}
+		case yaml.SequenceNode:
+			what = "a YAML list"
+		case yaml.ScalarNode:
+			what = "plain text"
 		}
-		return nil, &skipError{fmt.Errorf("%s: line %d, column %d: unknown input shape: not a CloudFormation template (no AWSTemplateFormatVersion, no Resources with AWS:: types; top-level keys: %s)",
-			name, root.Line, root.Column, strings.Join(keys, ", ")), "unknown input shape"}
+		return nil, &skipError{fmt.Errorf("%s: line %d, column %d: unknown input shape: not a CloudFormation template (no AWSTemplateFormatVersion, no Resources with AWS:: types; %s)",
+			name, root.Line, root.Column, what), "unknown input shape"}
 	}
 	return importTemplate(name, root, opts)
 }
@@ -415,6 +424,20 @@ func describeJSON(data []byte, err error) error {
 
 // inputExts are the extensions read when walking a directory.
 var inputExts = map[string]bool{".json": true, ".yaml": true, ".yml": true, ".template": true}
+
+// Files lists the files Load reads for paths (directories walked as Load walks them), so a
+// caller can refuse to write a report over one of them.
+func Files(paths []string) ([]string, error) {
+	files, err := expand(paths)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(files))
+	for i, f := range files {
+		out[i] = f.path
+	}
+	return out, nil
+}
 
 // expand lists the files named by paths; directories are walked for *.json, *.yaml, *.yml
 // and *.template files (hidden directories are skipped).

@@ -79,3 +79,23 @@ func TestMalformedFilesThatAreNotInputs(t *testing.T) {
 		})
 	}
 }
+
+// TestTransformNotice: a template with a Transform macro is judged as written, and says so.
+func TestTransformNotice(t *testing.T) {
+	for _, tc := range []struct{ transform, want string }{
+		{"Transform: AWS::Serverless-2016-10-31\n", "Transform AWS::Serverless-2016-10-31 is not expanded"},
+		{"Transform: [AWS::Serverless-2016-10-31, MyMacro]\n", "AWS::Serverless-2016-10-31, MyMacro"},
+		{"Transform: {Name: AWS::Include, Parameters: {Location: s3://b/k}}\n", "Transform AWS::Include"},
+	} {
+		var notices []string
+		body := tc.transform + "Resources:\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties: {S3BucketName: logs, IsLogging: true}\n"
+		_, err := ImportFile("sam.yaml", []byte(body), Options{Account: "123456789012", Region: "us-east-1",
+			Notice: func(m string) { notices = append(notices, m) }})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.transform, err)
+		}
+		if all := strings.Join(notices, "\n"); !strings.Contains(all, tc.want) || !strings.Contains(all, "sam.yaml: line 1") {
+			t.Errorf("%s: notices %q lack %q", tc.transform, all, tc.want)
+		}
+	}
+}
