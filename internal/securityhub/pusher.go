@@ -678,6 +678,10 @@ func classify(err error) (throttle, transient bool) {
 			return false, true
 		}
 	}
+	if _, _, transient, ok := transportFailure(err); ok {
+		// No HTTP answer (the SDK reports it as a response with status 0).
+		return false, transient
+	}
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) {
 		switch s := re.HTTPStatusCode(); {
@@ -729,6 +733,10 @@ func newRequestError(op, region string, attempts int, err error) *RequestError {
 			e.Message = m
 		}
 	case e.Status == 0:
+		if endpoint, cause, _, ok := transportFailure(err); ok {
+			e.Message = unreachable(endpoint, cause)
+			break
+		}
 		e.Message = err.Error()
 		var oe *smithy.OperationError
 		if errors.As(err, &oe) {
