@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -14,6 +16,7 @@ import (
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/dbaudit/scanner/internal/snapshot"
 )
@@ -77,15 +80,54 @@ func classify(err error) (code, message string) {
 		code, message = CodeRequestTimeout, "no answer within the per-call timeout"
 	case isNetTimeout(err):
 		code, message = CodeRequestTimeout, err.Error()
+		if m, ok := unreachable(err); ok {
+			message = m
+		}
 	case status >= 500:
 		code, message = CodeInternalFailure, httpStatus(status)
 	default:
 		code, message = CodeRequestError, err.Error()
+		if m, ok := unreachable(err); ok {
+			message = m
+		}
 	}
 	if len(message) > 400 {
 		message = message[:400] + "…"
 	}
 	return code, message
+}
+
+// unreachable renders a call that got no HTTP answer (the SDK's "https response error
+// StatusCode: 0, … request send failed, Post …: dial tcp …") as
+// "cannot reach https://rds.us-east-1.amazonaws.com (connection refused)".
+func unreachable(err error) (string, bool) {
+	var se *smithyhttp.RequestSendError
+	if !errors.As(err, &se) {
+		return "", false
+	}
+	endpoint := "the endpoint"
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
+			endpoint = u.Scheme + "://" + u.Host
+		}
+	}
+	var dns *net.DNSError
+	var cause string
+	switch {
+	case errors.As(err, &dns):
+		cause = "DNS lookup failed: " + dns.Err
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		cause = "connection closed without an answer"
+	default:
+		// The innermost error: "connection refused", not "dial tcp …: connect: connection refused".
+		inner := err
+		for next := errors.Unwrap(inner); next != nil; next = errors.Unwrap(inner) {
+			inner = next
+		}
+		cause = strings.TrimPrefix(strings.TrimPrefix(inner.Error(), "net/http: "), "http: ")
+	}
+	return "cannot reach " + endpoint + " (" + cause + ")", true
 }
 
 func httpStatus(status int) string {

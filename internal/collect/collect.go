@@ -6,11 +6,12 @@
 //
 // Failure is data: a call that fails (access denied, throttling past retries, timeout, 5xx)
 // becomes a snapshot.Gap and collection goes on. Only cancellation, an unusable base
-// identity and a failed Organizations listing abort.
+// identity and a failed Organizations listing (or one without an active account) abort.
 package collect
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -237,7 +238,7 @@ func (c *collector) assume(base aws.Config, role, externalID string) aws.Config 
 	return out
 }
 
-// listAccounts returns the organization's active account ids, sorted.
+// listAccounts returns the organization's active account ids, sorted; none is an error.
 func (c *collector) listAccounts(ctx context.Context, run *regionRun, api OrganizationsAPI) ([]string, error) {
 	var ids []string
 	p := organizations.NewListAccountsPaginator(api, &organizations.ListAccountsInput{})
@@ -257,9 +258,15 @@ func (c *collector) listAccounts(ctx context.Context, run *regionRun, api Organi
 			}
 		}
 	}
+	if len(ids) == 0 {
+		// Collecting nothing would report a clean organization.
+		return nil, errNoActiveAccount
+	}
 	sort.Strings(ids)
 	return ids, nil
 }
+
+var errNoActiveAccount = errors.New("the organization lists no active account (ListAccounts)")
 
 // collectAccount verifies the account's credentials, resolves its regions and collects
 // them, each region under regionSem.

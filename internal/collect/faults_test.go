@@ -2,9 +2,13 @@ package collect
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -61,6 +65,7 @@ func TestFailuresBecomeGaps(t *testing.T) {
 		name     string
 		faults   []awsfake.Fault
 		world    func(*awsfake.Server)
+		config   func(t *testing.T, cfg *Config)
 		timeout  time.Duration
 		wantGaps []string
 		check    func(t *testing.T, snap *snapshot.Snapshot, srv *awsfake.Server)
@@ -151,6 +156,28 @@ func TestFailuresBecomeGaps(t *testing.T) {
 			},
 		},
 		{
+			name: "RDS endpoint unreachable",
+			config: func(t *testing.T, cfg *Config) {
+				cfg.AWS.HTTPClient = redirectService(cfg.AWS.HTTPClient, "rds", closedPort(t))
+			},
+			wantGaps: []string{
+				"us-east-1 rds DescribeDBClusters  RequestError",
+				"us-east-1 rds DescribeDBInstances  RequestError",
+				"us-west-2 rds DescribeDBClusters  RequestError",
+				"us-west-2 rds DescribeDBInstances  RequestError",
+			},
+			check: func(t *testing.T, snap *snapshot.Snapshot, _ *awsfake.Server) {
+				for _, g := range snap.CollectionGaps {
+					if !strings.HasPrefix(g.Message, "cannot reach http://127.0.0.1:") || !strings.HasSuffix(g.Message, " (connection refused)") {
+						t.Errorf("gap message %q, want cannot reach <endpoint> (connection refused)", g.Message)
+					}
+				}
+				if r := region(t, snap, acctA, "us-east-1"); r.RDS != nil || r.Logs == nil {
+					t.Errorf("RDS = %+v, want nil with logs collected", r.RDS)
+				}
+			},
+		},
+		{
 			name:     "CloudWatch throttled (CBOR error answer)",
 			faults:   []awsfake.Fault{{Service: "monitoring", Operation: "DescribeAlarms", Code: "ThrottlingException"}},
 			wantGaps: []string{"us-east-1 cloudwatch DescribeAlarms  Throttling"},
@@ -214,6 +241,9 @@ func TestFailuresBecomeGaps(t *testing.T) {
 			cfg := testConfig(srv, acctA, "us-east-1", "us-west-2")
 			if tt.timeout > 0 {
 				cfg.CallTimeout = tt.timeout
+			}
+			if tt.config != nil {
+				tt.config(t, &cfg)
 			}
 			snap := mustCollect(t, cfg)
 			got := gapKeys(snap.CollectionGaps)
@@ -383,5 +413,133 @@ func TestPersistent5xxNamedInTheGap(t *testing.T) {
 	}
 	if n := countCalls(srv, "us-east-1", "GetTrailStatus"); n < 2 {
 		t.Errorf("GetTrailStatus attempts = %d, want retries until the timeout", n)
+	}
+}
+
+// closedPort returns a local address nothing listens on.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// redirectService sends the requests signed for service to addr instead.
+func redirectService(next aws.HTTPClient, service, addr string) aws.HTTPClient {
+	return doerFunc(func(req *http.Request) (*http.Response, error) {
+		if !strings.Contains(req.Header.Get("Authorization"), "/"+service+"/aws4_request") {
+			return next.Do(req)
+		}
+		req = req.Clone(req.Context())
+		req.URL.Host, req.Host = addr, ""
+		return (&http.Client{}).Do(req)
+	})
+}
+
+type doerFunc func(*http.Request) (*http.Response, error)
+
+func (f doerFunc) Do(req *http.Request) (*http.Response, error) { return f(req) }
+
+// TestUnreachableEndpoint: an account-level call that gets no HTTP answer stops the
+// collection with one line naming the endpoint and the cause, not the SDK's text.
+func TestUnreachableEndpoint(t *testing.T) {
+	tests := []struct {
+		name      string
+		endpoint  func(t *testing.T) string
+		wantCause string
+	}{
+		{"connection refused", func(t *testing.T) string { return "http://" + closedPort(t) }, "connection refused"},
+		{"connection closed", func(t *testing.T) string {
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { l.Close() })
+			go func() {
+				for {
+					c, err := l.Accept()
+					if err != nil {
+						return
+					}
+					// Read the request, then close without answering.
+					_ = c.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+					_, _ = io.Copy(io.Discard, c)
+					c.Close()
+				}
+			}()
+			return "http://" + l.Addr().String()
+		}, "connection closed without an answer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := awsfake.New()
+			defer srv.Close()
+			cfg := testConfig(srv, acctA, "us-east-1")
+			endpoint := tt.endpoint(t)
+			cfg.AWS.BaseEndpoint = aws.String(endpoint)
+			_, err := Collect(context.Background(), cfg)
+			want := "get caller identity: RequestError: cannot reach " + endpoint + " (" + tt.wantCause + ")"
+			if err == nil || err.Error() != want {
+				t.Fatalf("err\n  %v\nwant\n  %s", err, want)
+			}
+		})
+	}
+}
+
+// rewriteAnswers rewrites the bodies of the answers to op's requests (X-Amz-Target ends in op).
+func rewriteAnswers(next aws.HTTPClient, op string, rewrite func([]byte) []byte) aws.HTTPClient {
+	return doerFunc(func(req *http.Request) (*http.Response, error) {
+		resp, err := next.Do(req)
+		if err != nil || !strings.HasSuffix(req.Header.Get("X-Amz-Target"), "."+op) {
+			return resp, err
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		body = rewrite(body)
+		resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+		resp.Header.Del("Content-Length")
+		return resp, nil
+	})
+}
+
+// TestOrgWithoutActiveAccount: --org against an organization whose ListAccounts names no
+// ACTIVE account is an error, not an empty (clean) snapshot.
+func TestOrgWithoutActiveAccount(t *testing.T) {
+	tests := []struct {
+		name    string
+		rewrite func([]byte) []byte
+	}{
+		{"every account suspended", func(b []byte) []byte { return bytes.ReplaceAll(b, []byte(`"ACTIVE"`), []byte(`"SUSPENDED"`)) }},
+		{"no account listed", func([]byte) []byte { return []byte(`{"Accounts":[]}`) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := awsfake.New()
+			defer srv.Close()
+			recordedWorld(t, srv)
+			srv.AddAccount(acctB, "eu-west-1")
+			srv.SetManagementAccount(acctA)
+			cfg := testConfig(srv, acctA, "us-east-1")
+			cfg.Org = true
+			cfg.AWS.HTTPClient = rewriteAnswers(cfg.AWS.HTTPClient, "ListAccounts", tt.rewrite)
+			snap, err := Collect(context.Background(), cfg)
+			const want = "the organization lists no active account (ListAccounts)"
+			if err == nil || err.Error() != want {
+				t.Fatalf("snapshot %v, err %v; want %s", snap, err, want)
+			}
+			if n := countCalls(srv, "", "ListAccounts"); n != 1 {
+				t.Errorf("ListAccounts calls = %d, want 1", n)
+			}
+			if n := countCalls(srv, "", "DescribeDBClusters"); n != 0 {
+				t.Errorf("DescribeDBClusters calls = %d, want nothing collected", n)
+			}
+		})
 	}
 }
