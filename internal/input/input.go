@@ -246,6 +246,9 @@ func importJSON(name string, data []byte, opts Options, cli *cliImport) (*snapsh
 		}
 		return nil, err
 	}
+	if err := snapshot.DuplicateMember(data); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	switch {
 	case ix.topLevel == '{' && ix.has("schema_version"):
 		dec, err := cli.snapshotDecoder()

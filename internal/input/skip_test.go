@@ -99,3 +99,17 @@ func TestTransformNotice(t *testing.T) {
 		}
 	}
 }
+
+// TestDuplicateMembersInAnyJSON: a duplicate member is an input error in every JSON input,
+// not only in snapshots (encoding/json would keep the last one silently).
+func TestDuplicateMembersInAnyJSON(t *testing.T) {
+	for name, body := range map[string]string{
+		"describe-db-clusters.json": "{\"DBClusters\": [\n  {\"DBClusterIdentifier\": \"a\", \"DBClusterIdentifier\": \"b\", \"Engine\": \"aurora-mysql\"}\n]}\n",
+		"template.json":             "{\"Resources\": {\n  \"T\": {\"Type\": \"AWS::CloudTrail::Trail\", \"Type\": \"AWS::RDS::DBCluster\"}\n}}\n",
+	} {
+		_, err := ImportFile(name, []byte(body), Options{Account: "123456789012", Region: "us-east-1"})
+		if err == nil || !strings.Contains(err.Error(), name+": line 2") || !strings.Contains(err.Error(), "duplicate member") {
+			t.Errorf("%s: err = %v, want a duplicate member error on line 2", name, err)
+		}
+	}
+}

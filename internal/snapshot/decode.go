@@ -103,6 +103,10 @@ func (f *jsonFrame) seen(name string) bool {
 	return false
 }
 
+// DuplicateMember is duplicateKey for the other JSON inputs (AWS CLI exports, plans,
+// templates), which encoding/json would read with the last of two members winning.
+func DuplicateMember(data []byte) error { return duplicateKey(data) }
+
 // duplicateKey finds an object member name used twice in one object anywhere in data, which
 // encoding/json would silently resolve to the last one. data must be valid JSON. One pass.
 func duplicateKey(data []byte) error {
