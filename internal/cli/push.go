@@ -21,6 +21,7 @@ import (
 
 	"github.com/dbaudit/scanner/internal/collect"
 	"github.com/dbaudit/scanner/internal/finding"
+	"github.com/dbaudit/scanner/internal/input"
 	"github.com/dbaudit/scanner/internal/report"
 	"github.com/dbaudit/scanner/internal/securityhub"
 )
@@ -90,6 +91,9 @@ func (a *app) pushIfRequested(ctx context.Context, r *finding.Report, o *pushOpt
 	if err := o.validate(); err != nil {
 		return withCode(ExitError, fmt.Errorf("push-securityhub: %w", err))
 	}
+	if err := checkPushAccounts(r); err != nil {
+		return withCode(ExitError, fmt.Errorf("--push-securityhub: %w", err))
+	}
 	findings, err := report.BuildASFF(r, report.Options{ProductARN: o.ProductARN, Now: time.Now})
 	if err != nil {
 		return withCode(ExitError, fmt.Errorf("push-securityhub: %w", err))
@@ -111,6 +115,57 @@ func (a *app) pushIfRequested(ctx context.Context, r *finding.Report, o *pushOpt
 		}
 	}
 	return a.push(ctx, findings, scope, o, creds)
+}
+
+// checkPushAccounts refuses a push of findings for no real account: an input that names no
+// account gets the placeholder input.DefaultAccount, which must never reach Security Hub.
+// It runs before any request, so nothing is pushed or written.
+func checkPushAccounts(r *finding.Report) error {
+	accounts := make([]string, 0, len(r.Findings)+len(r.Scanned))
+	files := make([]string, 0, len(r.Findings)+len(r.Scanned))
+	for _, f := range r.Findings {
+		file := ""
+		if f.Location != nil {
+			file = f.Location.File
+		}
+		accounts, files = append(accounts, f.AccountID), append(files, file)
+	}
+	for _, s := range r.Scanned {
+		accounts, files = append(accounts, s.AccountID), append(files, "")
+	}
+	bad := -1
+	for i, acct := range accounts {
+		if acct == input.DefaultAccount || len(acct) != 12 || strings.Trim(acct, "0123456789") != "" {
+			if bad < 0 || (files[bad] == "" && files[i] != "") {
+				bad = i // prefer one whose file is known
+			}
+		}
+	}
+	if bad < 0 {
+		return nil
+	}
+	source := files[bad]
+	if source == "" {
+		source = strings.Join(r.Inputs, ", ")
+	}
+	if source == "" {
+		source = "the input"
+	}
+	if accounts[bad] == input.DefaultAccount {
+		return fmt.Errorf("%s names no AWS account (the findings use the placeholder %s); pass --account", source, input.DefaultAccount)
+	}
+	return fmt.Errorf("%s names account %q, not a 12-digit AWS account id", source, accounts[bad])
+}
+
+// checkASFFAccounts refuses a saved ASFF file with a finding for the placeholder account
+// (ReadASFF already requires 12 digits).
+func checkASFFAccounts(findings []report.ASFFFinding) error {
+	for i, f := range findings {
+		if f.AwsAccountID == input.DefaultAccount {
+			return fmt.Errorf("finding %d (%s): AwsAccountId %s is the placeholder of a scan input that named no AWS account; scan again with --account", i, f.ID, f.AwsAccountID)
+		}
+	}
+	return nil
 }
 
 // pushCommand is `scanner push FILE.asff.json`: push a saved ASFF file.
@@ -149,6 +204,9 @@ func (a *app) pushCommand() *cobra.Command {
 				in = f
 			}
 			findings, err := securityhub.ReadASFF(in)
+			if err == nil {
+				err = checkASFFAccounts(findings)
+			}
 			if err != nil {
 				return withCode(ExitError, fmt.Errorf("push: %s: %w", args[0], err))
 			}
@@ -184,8 +242,8 @@ func (a *app) push(ctx context.Context, findings []report.ASFFFinding, scope sec
 	})
 	res, err := p.Push(ctx, findings, scope)
 	if res != nil {
-		fmt.Fprintf(a.streams.Err, "securityhub: %d imported, %d resolved, %d archived, %d passed not sent; %d requests (%d throttled)",
-			res.Imported, res.Resolved, res.Archived, res.SkippedPassed, res.Requests, res.Throttled)
+		fmt.Fprintf(a.streams.Err, "securityhub: %d imported, %d resolved, %d archived, %d passed not sent; %s (%d throttled)",
+			res.Imported, res.Resolved, res.Archived, res.SkippedPassed, plural(res.Requests, "request", "requests"), res.Throttled)
 		if n := res.Undelivered(); n > 0 {
 			fmt.Fprintf(a.streams.Err, "; %d NOT DELIVERED", n)
 		}

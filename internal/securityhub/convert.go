@@ -71,6 +71,9 @@ func ReadASFF(r io.Reader) ([]report.ASFFFinding, error) {
 		if f.ID == "" || f.ProductArn == "" || f.AwsAccountID == "" || f.GeneratorID == "" || len(f.Resources) == 0 {
 			return nil, fmt.Errorf("read asff: finding %d lacks Id, ProductArn, AwsAccountId, GeneratorId or Resources", i)
 		}
+		if len(f.AwsAccountID) != 12 || strings.Trim(f.AwsAccountID, "0123456789") != "" {
+			return nil, fmt.Errorf("read asff: finding %d (%s): AwsAccountId %q is not a 12-digit AWS account id", i, f.ID, f.AwsAccountID)
+		}
 		if _, err := time.Parse(time.RFC3339Nano, f.UpdatedAt); err != nil {
 			return nil, fmt.Errorf("read asff: finding %d (%s): UpdatedAt %q is not an RFC 3339 timestamp", i, f.ID, f.UpdatedAt)
 		}

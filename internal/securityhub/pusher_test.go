@@ -396,6 +396,7 @@ func TestReadASFF(t *testing.T) {
 		{"unknown member position", "[\n  {\n    \"Id\": \"x\",\n    \"Bogus\": 1\n  }\n]", `read asff: line 4, column 5: unknown member "Bogus" (not an ASFF member --format asff writes)`},
 		{"trailing data", `[] []`, `read asff: line 1, column 4: unexpected data after the JSON array`},
 		{"bad UpdatedAt", strings.Replace(string(good), `"UpdatedAt":"`, `"UpdatedAt":"x`, 1), `finding 0 (`},
+		{"AwsAccountId not 12 digits", strings.Replace(string(good), `"AwsAccountId":"123456789012"`, `"AwsAccountId":"1234"`, 1), `read asff: finding 0 (` + f[0].ID + `): AwsAccountId "1234" is not a 12-digit AWS account id`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
