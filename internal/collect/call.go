@@ -202,7 +202,7 @@ func (r *regionRun) call(ctx context.Context, service, op, resource string, fn f
 	if n, last := tries.lastError(); code == CodeRequestTimeout && last != nil {
 		// Retried until the per-call timeout: say what the service answered.
 		if lastCode, lastMsg := classify(last); lastCode != CodeRequestTimeout {
-			code, msg = lastCode, fmt.Sprintf("%s (%d attempts within the %s per-call timeout)", lastMsg, n, r.c.cfg.CallTimeout)
+			code, msg = lastCode, fmt.Sprintf("%s after %d attempts within the %s per-call timeout", lastMsg, n, r.c.cfg.CallTimeout)
 		}
 	}
 	r.c.progress.Errors.Add(1)

@@ -451,8 +451,11 @@ func TestUnreachableEndpoint(t *testing.T) {
 		name      string
 		endpoint  func(t *testing.T) string
 		wantCause string
+		// retryUntilTimeout: the SDK retries until the per-call timeout ends the call.
+		retryUntilTimeout bool
 	}{
-		{"connection refused", func(t *testing.T) string { return "http://" + closedPort(t) }, "connection refused"},
+		{"connection refused", func(t *testing.T) string { return "http://" + closedPort(t) }, "connection refused", false},
+		{"connection refused until the per-call timeout", func(t *testing.T) string { return "http://" + closedPort(t) }, "connection refused", true},
 		{"connection closed", func(t *testing.T) string {
 			l, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
@@ -472,7 +475,7 @@ func TestUnreachableEndpoint(t *testing.T) {
 				}
 			}()
 			return "http://" + l.Addr().String()
-		}, "connection closed without an answer"},
+		}, "connection closed without an answer", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -481,8 +484,24 @@ func TestUnreachableEndpoint(t *testing.T) {
 			cfg := testConfig(srv, acctA, "us-east-1")
 			endpoint := tt.endpoint(t)
 			cfg.AWS.BaseEndpoint = aws.String(endpoint)
+			if tt.retryUntilTimeout {
+				cfg.CallTimeout = 200 * time.Millisecond
+				cfg.AWS.Retryer = func() aws.Retryer {
+					return retry.NewStandard(func(o *retry.StandardOptions) {
+						o.MaxAttempts = 1000
+						o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 20 * time.Millisecond, nil })
+						o.RateLimiter = ratelimit.None
+					})
+				}
+			}
 			_, err := Collect(context.Background(), cfg)
 			want := "get caller identity: RequestError: cannot reach " + endpoint + " (" + tt.wantCause + ")"
+			if tt.retryUntilTimeout {
+				if err == nil || !strings.HasPrefix(err.Error(), want+" after ") || !strings.HasSuffix(err.Error(), " attempts within the 200ms per-call timeout") {
+					t.Fatalf("err\n  %v\nwant\n  %s after N attempts within the 200ms per-call timeout", err, want)
+				}
+				return
+			}
 			if err == nil || err.Error() != want {
 				t.Fatalf("err\n  %v\nwant\n  %s", err, want)
 			}
