@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -16,8 +14,8 @@ import (
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/dbaudit/scanner/internal/awserr"
 	"github.com/dbaudit/scanner/internal/snapshot"
 )
 
@@ -101,33 +99,11 @@ func classify(err error) (code, message string) {
 // StatusCode: 0, … request send failed, Post …: dial tcp …") as
 // "cannot reach https://rds.us-east-1.amazonaws.com (connection refused)".
 func unreachable(err error) (string, bool) {
-	var se *smithyhttp.RequestSendError
-	if !errors.As(err, &se) {
+	endpoint, cause, _, ok := awserr.TransportFailure(err)
+	if !ok {
 		return "", false
 	}
-	endpoint := "the endpoint"
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
-			endpoint = u.Scheme + "://" + u.Host
-		}
-	}
-	var dns *net.DNSError
-	var cause string
-	switch {
-	case errors.As(err, &dns):
-		cause = "DNS lookup failed: " + dns.Err
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		cause = "connection closed without an answer"
-	default:
-		// The innermost error: "connection refused", not "dial tcp …: connect: connection refused".
-		inner := err
-		for next := errors.Unwrap(inner); next != nil; next = errors.Unwrap(inner) {
-			inner = next
-		}
-		cause = strings.TrimPrefix(strings.TrimPrefix(inner.Error(), "net/http: "), "http: ")
-	}
-	return "cannot reach " + endpoint + " (" + cause + ")", true
+	return awserr.Unreachable(endpoint, cause), true
 }
 
 func httpStatus(status int) string {

@@ -25,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/dbaudit/scanner/internal/awserr"
 	"github.com/dbaudit/scanner/internal/report"
 )
 
@@ -678,7 +679,7 @@ func classify(err error) (throttle, transient bool) {
 			return false, true
 		}
 	}
-	if _, _, transient, ok := transportFailure(err); ok {
+	if _, _, transient, ok := awserr.TransportFailure(err); ok {
 		// No HTTP answer (the SDK reports it as a response with status 0).
 		return false, transient
 	}
@@ -733,8 +734,8 @@ func newRequestError(op, region string, attempts int, err error) *RequestError {
 			e.Message = m
 		}
 	case e.Status == 0:
-		if endpoint, cause, _, ok := transportFailure(err); ok {
-			e.Message = unreachable(endpoint, cause)
+		if endpoint, cause, _, ok := awserr.TransportFailure(err); ok {
+			e.Message = awserr.Unreachable(endpoint, cause)
 			break
 		}
 		e.Message = err.Error()

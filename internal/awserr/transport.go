@@ -1,4 +1,6 @@
-package securityhub
+// Package awserr reads AWS SDK errors the same way for every caller (the collector and the
+// Security Hub pusher): a request that got no HTTP answer.
+package awserr
 
 import (
 	"crypto/tls"
@@ -12,12 +14,12 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
-// transportFailure describes a request that got no HTTP answer (connection refused or
+// TransportFailure describes a request that got no HTTP answer (connection refused or
 // reset, DNS failure, TLS handshake timeout, connection closed): the endpoint it went to
 // (scheme://host, "" if unknown) and the cause in a few words. transient is false for what
 // another attempt cannot change (an untrusted certificate, HTTP spoken to an HTTPS
 // endpoint). ok is false for any other error.
-func transportFailure(err error) (endpoint, cause string, transient, ok bool) {
+func TransportFailure(err error) (endpoint, cause string, transient, ok bool) {
 	var se *smithyhttp.RequestSendError
 	if !errors.As(err, &se) {
 		return "", "", false, false
@@ -63,8 +65,8 @@ func innermost(err error) error {
 	}
 }
 
-// unreachable renders a transport failure: "cannot reach http://127.0.0.1:5599 (connection refused)".
-func unreachable(endpoint, cause string) string {
+// Unreachable renders a transport failure: "cannot reach http://127.0.0.1:5599 (connection refused)".
+func Unreachable(endpoint, cause string) string {
 	if endpoint == "" {
 		endpoint = "the endpoint"
 	}
