@@ -183,8 +183,16 @@ func New(clients ClientFactory, opts Options) *Pusher {
 	return &Pusher{clients: clients, opts: opts}
 }
 
+// findingsCount is "1 finding" or "N findings".
+func findingsCount(n int) string {
+	if n == 1 {
+		return "1 finding"
+	}
+	return fmt.Sprintf("%d findings", n)
+}
+
 // ErrUndelivered is wrapped by Push's error when findings could not be delivered.
-var ErrUndelivered = errors.New("findings not delivered")
+var ErrUndelivered = errors.New("not delivered")
 
 // group is the findings for one Region's Security Hub, one product and one account.
 type groupKey struct{ region, product, account string }
@@ -267,7 +275,7 @@ func (p *Pusher) Push(ctx context.Context, findings []report.ASFFFinding, scope 
 			for _, rest := range order[i+1:] {
 				reqErr.Findings += len(groups[rest])
 			}
-			return res, fmt.Errorf("securityhub: push stopped, %d %w: %w", res.Undelivered(), ErrUndelivered, reqErr)
+			return res, fmt.Errorf("securityhub: push stopped, %s %w: %w", findingsCount(res.Undelivered()), ErrUndelivered, reqErr)
 		}
 	}
 	sort.Slice(res.Failed, func(i, j int) bool { return res.Failed[i].ID < res.Failed[j].ID })
@@ -277,9 +285,9 @@ func (p *Pusher) Push(ctx context.Context, findings []report.ASFFFinding, scope 
 			msgs = append(msgs, e.Error())
 		}
 		if len(msgs) == 0 {
-			return res, fmt.Errorf("securityhub: %d %w", n, ErrUndelivered)
+			return res, fmt.Errorf("securityhub: %s %w", findingsCount(n), ErrUndelivered)
 		}
-		return res, fmt.Errorf("securityhub: %d %w: %s", n, ErrUndelivered, strings.Join(msgs, "; "))
+		return res, fmt.Errorf("securityhub: %s %w: %s", findingsCount(n), ErrUndelivered, strings.Join(msgs, "; "))
 	}
 	return res, nil
 }

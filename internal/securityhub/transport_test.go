@@ -119,7 +119,7 @@ func TestTransportErrorsRetried(t *testing.T) {
 		name string
 		// setup returns the endpoint URL, and optionally the HTTP client to use.
 		setup        func(t *testing.T) (url string, client *awshttp.BuildableClient, connections func() int64)
-		wantErr      string // after "securityhub: 1 findings not delivered: GetFindings in us-east-1: "
+		wantErr      string // after "securityhub: 1 finding not delivered: GetFindings in us-east-1: "
 		wantAttempts int    // connections the endpoint saw (0: not counted)
 		wantStored   int
 	}{
@@ -194,7 +194,7 @@ func TestTransportErrorsRetried(t *testing.T) {
 				}
 				return
 			}
-			want := "securityhub: 1 findings not delivered: GetFindings in us-east-1: " +
+			want := "securityhub: 1 finding not delivered: GetFindings in us-east-1: " +
 				strings.ReplaceAll(tc.wantErr, "ADDR", strings.TrimPrefix(strings.TrimPrefix(url, "http://"), "https://"))
 			if err == nil || err.Error() != want {
 				t.Fatalf("err\n  %v\nwant\n  %s", err, want)
@@ -228,7 +228,7 @@ func TestTransportFailureNotRetried(t *testing.T) {
 	defer fake.Close()
 	url := "https://" + strings.TrimPrefix(fake.URL, "http://")
 	res, err := New(factoryFor(url), Options{Clock: &fakeClock{now: t0}}).Push(context.Background(), findings, Scope{})
-	want := "securityhub: 1 findings not delivered: GetFindings in us-east-1: cannot reach " + url + " (server gave HTTP response to HTTPS client)"
+	want := "securityhub: 1 finding not delivered: GetFindings in us-east-1: cannot reach " + url + " (server gave HTTP response to HTTPS client)"
 	if err == nil || err.Error() != want {
 		t.Fatalf("err\n  %v\nwant\n  %s", err, want)
 	}
