@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dbaudit/scanner/internal/buildinfo"
 	"github.com/spf13/cobra"
 )
 
@@ -24,8 +25,9 @@ const (
 	ExitInterrupted = 130
 )
 
-// Version is the scanner's version, set at build time with -ldflags.
-var Version = "0.1.0-dev"
+// Version is the scanner's version as reports carry it (tool.version): the release version
+// stamped at build time, a tagged module version, or "(devel)" (internal/buildinfo).
+var Version = buildinfo.Read().Version
 
 // Streams are the process's standard streams.
 type Streams struct {
@@ -81,7 +83,7 @@ func newRootCommand(streams Streams, code *int) *cobra.Command {
 		Use:           "scanner",
 		Short:         "Compliance scanner for the database audit trail on AWS",
 		Long:          "scanner checks that Aurora and RDS databases on AWS leave an audit trail an auditor can rely on:\naudit parameters, log exports, CloudWatch log groups, Activity Streams and CloudTrail.",
-		Version:       Version,
+		Version:       buildinfo.Read().String(), // "scanner version 0.2.0, commit …, built …"
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
