@@ -141,7 +141,20 @@ func TestGoreleaserSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	tmp := t.TempDir()
-	dist := filepath.Join(tmp, "dist")
+	// dist stays inside the repository, as in .goreleaser.yaml: the SBOM command runs in it
+	// and `go tool -modfile` needs the main module above its working directory.
+	if err := os.MkdirAll("dist", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	distParent, err := os.MkdirTemp("dist", "snapshot-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(distParent) })
+	dist, err := filepath.Abs(filepath.Join(distParent, "dist"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfgPath := filepath.Join(tmp, "goreleaser.yaml")
 	if err := os.WriteFile(cfgPath, append(cfg, []byte("\ndist: "+dist+"\n")...), 0o644); err != nil {
 		t.Fatal(err)
