@@ -56,6 +56,12 @@ type Server struct {
 	latency     time.Duration
 	calls       []Call
 	reqSeq      int
+	// sessionLifetime > 0: each AssumeRole issues a new session token that expires after
+	// it; a request signed with an expired token is answered ExpiredToken.
+	sessionLifetime time.Duration
+	sessionSkew     time.Duration
+	sessions        map[string]time.Time // session token → expiry
+	sessionSeq      int
 }
 
 // Account is one fake AWS account. Mutate it only before the collector runs.
@@ -138,6 +144,13 @@ type Fault struct {
 	Message string
 	// Delay is added before answering.
 	Delay time.Duration
+	// Truncate answers HTTP 200 with the first half of the real answer while the
+	// Content-Length header announces all of it, then drops the connection: a stream cut
+	// in the middle of the body.
+	Truncate bool
+	// Body answers HTTP 200 (with the protocol's content type) with Body instead of the
+	// real answer: a malformed body (Code "" and no Truncate).
+	Body string
 }
 
 type faultState struct {
@@ -248,6 +261,45 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.latency = d
+}
+
+// SetSessionLifetime makes AssumeRole issue a distinct session token per call, valid for
+// d (the answer's Expiration says so, to the millisecond); requests signed with an expired
+// token get HTTP 400 ExpiredToken, as AWS answers. The fake's clock runs skew ahead of the
+// client's (AWS's clock and a client's never agree exactly): a token expires skew before
+// its Expiration. d = 0 restores the default (one token, an hour, never checked).
+func (s *Server) SetSessionLifetime(d, skew time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sessionLifetime, s.sessionSkew = d, skew
+}
+
+// newSession returns the session token and expiry of a new AssumeRole answer.
+func (s *Server) newSession() (token string, expires time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sessionLifetime <= 0 {
+		return "fake-session-token", time.Now().Add(time.Hour)
+	}
+	s.sessionSeq++
+	token = fmt.Sprintf("fake-session-token-%d", s.sessionSeq)
+	expires = time.Now().Add(s.sessionLifetime).Truncate(time.Millisecond)
+	if s.sessions == nil {
+		s.sessions = map[string]time.Time{}
+	}
+	s.sessions[token] = expires.Add(-s.sessionSkew)
+	return token, expires
+}
+
+// sessionExpired reports whether token is a session token that has expired.
+func (s *Server) sessionExpired(token string) bool {
+	if token == "" {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	exp, ok := s.sessions[token]
+	return ok && !time.Now().Before(exp)
 }
 
 // AddFault scripts an answer.
@@ -364,6 +416,8 @@ func (s *Server) serve(w http.ResponseWriter, hr *http.Request) {
 	s.reqSeq++
 	seq := s.reqSeq
 	s.mu.Unlock()
+	// AWS authenticates a request when it arrives.
+	expired := s.sessionExpired(hr.Header.Get("X-Amz-Security-Token"))
 	if fault != nil {
 		delay += fault.Delay
 	}
@@ -382,6 +436,8 @@ func (s *Server) serve(w http.ResponseWriter, hr *http.Request) {
 	switch {
 	case req.account == "" && req.op != "":
 		aerr = errf(403, "InvalidClientTokenId", "The security token included in the request is invalid.")
+	case expired:
+		aerr = errf(400, "ExpiredToken", "The security token included in the request is expired")
 	case fault != nil && fault.Code != "":
 		st := fault.Status
 		if st == 0 {
@@ -415,7 +471,16 @@ func (s *Server) serve(w http.ResponseWriter, hr *http.Request) {
 		w.Header().Set("Smithy-Protocol", "rpc-v2-cbor")
 	}
 	w.Header().Set("X-Amzn-Requestid", reqID)
-	_, _ = w.Write(body)
+	switch {
+	case fault != nil && fault.Truncate:
+		// Announce the whole answer, send half: net/http closes the connection.
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		_, _ = w.Write(body[:len(body)/2])
+	case fault != nil && fault.Body != "":
+		_, _ = w.Write([]byte(fault.Body))
+	default:
+		_, _ = w.Write(body)
+	}
 }
 
 func (s *Server) log(req *request, status int, code string) {

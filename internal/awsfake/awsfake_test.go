@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
 	"github.com/dbaudit/scanner/internal/awsfake"
@@ -119,5 +123,50 @@ func TestCacheAnswers(t *testing.T) {
 	}
 	if got := srv.CountByOperation()["logs:DescribeLogGroups"]; got != 4 {
 		t.Errorf("logged %d calls, want 4", got)
+	}
+}
+
+// TestBodyFaultsAndSessions: Truncate cuts the answer (the SDK cannot decode it), Body
+// replaces it, and with a session lifetime a request signed with an expired AssumeRole
+// token is answered ExpiredToken.
+func TestBodyFaultsAndSessions(t *testing.T) {
+	srv := awsfake.New()
+	defer srv.Close()
+	srv.AddAccount("111111111111", "us-east-1").Region("us-east-1").DBClusters = []awsfake.Item{{"DBClusterIdentifier": "c1", "Engine": "aurora-mysql"}}
+	srv.AddAccount("222222222222", "us-east-1")
+	cfg := srv.Config("111111111111", "us-east-1", 1)
+	ctx := context.Background()
+	client := rds.NewFromConfig(cfg)
+
+	srv.AddFault(awsfake.Fault{Operation: "DescribeDBClusters", Truncate: true, Times: 1})
+	if _, err := client.DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{}); err == nil {
+		t.Error("truncated answer decoded without an error")
+	}
+	srv.AddFault(awsfake.Fault{Operation: "DescribeDBClusters", Body: "<html>Bad Gateway</html>", Times: 1})
+	if _, err := client.DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{}); err == nil {
+		t.Error("HTML answer decoded without an error")
+	}
+	if out, err := client.DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{}); err != nil || len(out.DBClusters) != 1 {
+		t.Errorf("after the faults: %v, %v", out, err)
+	}
+
+	srv.SetSessionLifetime(200*time.Millisecond, 0)
+	creds, err := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), "arn:aws:iam::222222222222:role/audit").Retrieve(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Until(creds.Expires); d <= 0 || d > 200*time.Millisecond {
+		t.Errorf("Expiration in %s, want within 200ms", d)
+	}
+	member := cfg.Copy()
+	member.Credentials = aws.NewCredentialsCache(credentials.StaticCredentialsProvider{Value: creds})
+	if _, err := sts.NewFromConfig(member).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
+		t.Fatalf("fresh session: %v", err)
+	}
+	time.Sleep(time.Until(creds.Expires))
+	_, err = sts.NewFromConfig(member).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "ExpiredToken" {
+		t.Errorf("expired session: %v, want ExpiredToken", err)
 	}
 }

@@ -228,9 +228,10 @@ func (s *Server) sts(req *request, acct *Account) ([]byte, error) {
 		}
 		key := "ASIAFAKE" + target.ID
 		s.keys.Store(key, target.ID)
-		exp := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
-		return fmt.Appendf(nil, `<AssumeRoleResponse xmlns="%s"><AssumeRoleResult><Credentials><AccessKeyId>%s</AccessKeyId><SecretAccessKey>fake-secret</SecretAccessKey><SessionToken>fake-session-token</SessionToken><Expiration>%s</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::%s:assumed-role/%s/%s</Arn><AssumedRoleId>AROAFAKE:%s</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AssumeRoleResponse>`,
-			ns, key, exp, target.ID, strings.TrimPrefix(parts[5], "role/"), xmlEscape(req.form.Get("RoleSessionName")), xmlEscape(req.form.Get("RoleSessionName"))), nil
+		token, expires := s.newSession()
+		exp := expires.UTC().Format("2006-01-02T15:04:05.000Z")
+		return fmt.Appendf(nil, `<AssumeRoleResponse xmlns="%s"><AssumeRoleResult><Credentials><AccessKeyId>%s</AccessKeyId><SecretAccessKey>fake-secret</SecretAccessKey><SessionToken>%s</SessionToken><Expiration>%s</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::%s:assumed-role/%s/%s</Arn><AssumedRoleId>AROAFAKE:%s</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+			ns, key, token, exp, target.ID, strings.TrimPrefix(parts[5], "role/"), xmlEscape(req.form.Get("RoleSessionName")), xmlEscape(req.form.Get("RoleSessionName"))), nil
 	}
 	return nil, errf(400, "InvalidAction", "%s is not served by the fake", req.op)
 }

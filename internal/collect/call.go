@@ -27,6 +27,9 @@ const (
 	CodeRequestTimeout  = "RequestTimeout"
 	CodeInternalFailure = "InternalFailure"
 	CodeRequestError    = "RequestError"
+	// CodeMalformedResponse: an answer (HTTP 2xx) that could not be decoded, e.g. cut off
+	// or not a document of the API's protocol.
+	CodeMalformedResponse = "MalformedResponse"
 )
 
 var accessDeniedCodes = map[string]bool{
@@ -49,6 +52,7 @@ var throttlingCodes = map[string]bool{
 // error messages name ARNs, never credentials; transport errors name the endpoint).
 func classify(err error) (code, message string) {
 	var ae smithy.APIError
+	var de *smithy.DeserializationError
 	status := 0
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) {
@@ -80,6 +84,14 @@ func classify(err error) (code, message string) {
 		code, message = CodeRequestTimeout, err.Error()
 		if m, ok := unreachable(err); ok {
 			message = m
+		}
+	case errors.As(err, &de):
+		code, message = CodeMalformedResponse, "the answer could not be decoded"
+		if status != 0 {
+			message = fmt.Sprintf("the answer (%s) could not be decoded", httpStatus(status))
+		}
+		if de.Err != nil {
+			message += ": " + de.Err.Error()
 		}
 	case status >= 500:
 		code, message = CodeInternalFailure, httpStatus(status)

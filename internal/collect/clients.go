@@ -84,7 +84,7 @@ type AccountClients struct {
 // SDKRegionClients builds the SDK clients for one region from cfg (credentials, retryer,
 // endpoint and HTTP client come from cfg).
 func SDKRegionClients(cfg aws.Config, region string) RegionClients {
-	cfg = withAttemptRecorder(cfg.Copy())
+	cfg = withBodyCheck(withAttemptRecorder(cfg.Copy()))
 	cfg.Region = region
 	return RegionClients{
 		RDS:        rds.NewFromConfig(cfg),
@@ -96,7 +96,7 @@ func SDKRegionClients(cfg aws.Config, region string) RegionClients {
 
 // SDKAccountClients builds the account-level SDK clients from cfg.
 func SDKAccountClients(cfg aws.Config) AccountClients {
-	cfg = withAttemptRecorder(cfg.Copy())
+	cfg = withBodyCheck(withAttemptRecorder(cfg.Copy()))
 	return AccountClients{
 		STS:           sts.NewFromConfig(cfg),
 		Organizations: organizations.NewFromConfig(cfg),

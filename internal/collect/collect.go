@@ -229,13 +229,34 @@ func newCollector(cfg Config) *collector {
 func (c *collector) assume(base aws.Config, role, externalID string) aws.Config {
 	out := base.Copy()
 	stsClient := c.cfg.NewAccountClients(base).STS
-	out.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(stsClient, role, func(o *stscreds.AssumeRoleOptions) {
+	provider := stscreds.NewAssumeRoleProvider(stsClient, role, func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = c.cfg.SessionName
 		if externalID != "" {
 			o.ExternalID = aws.String(externalID)
 		}
-	}))
+	})
+	out.Credentials = aws.NewCredentialsCache(earlyRefresh{provider}, func(o *aws.CredentialsCacheOptions) {
+		o.ExpiryWindow = time.Minute
+	})
 	return out
+}
+
+// earlyRefresh makes the credentials cache assume the role again before the session
+// expires — a minute early, or a quarter of the session's lifetime if that is shorter. A
+// cache that waits for the expiry itself signs requests with a session that expires on the
+// way (ExpiredToken: a gap) during a long run.
+type earlyRefresh struct{ aws.CredentialsProvider }
+
+// AdjustExpiresBy implements aws.AdjustExpiresByCredentialsCacheStrategy.
+func (earlyRefresh) AdjustExpiresBy(creds aws.Credentials, d time.Duration) (aws.Credentials, error) {
+	if !creds.CanExpire {
+		return creds, nil
+	}
+	if quarter := time.Until(creds.Expires) / 4; d < -quarter {
+		d = -quarter
+	}
+	creds.Expires = creds.Expires.Add(d)
+	return creds, nil
 }
 
 // listAccounts returns the organization's active account ids, sorted; none is an error.

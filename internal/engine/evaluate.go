@@ -61,6 +61,7 @@ feed:
 			return nil, errs[i]
 		}
 		out = append(out, results[i]...)
+		out = append(out, scopeFindings(e.rules[i].rule, snap.CollectionGaps, results[i])...)
 	}
 	finding.SortFindings(out)
 	return out, nil

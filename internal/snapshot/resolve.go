@@ -77,7 +77,7 @@ func clusterParameter(s *Snapshot, account, region string, rds *RDS, group, name
 		return unresolved(missingGroup(s, account, region, "DB cluster parameter group", group, "DescribeDBClusterParameters"))
 	}
 	return fromGroup(g.Parameters, FromClusterGroup, group, rds.EngineDefaultClusterParameters, g.DBParameterGroupFamily, name,
-		gapNote(s, account, region, "DescribeEngineDefaultClusterParameters", g.DBParameterGroupFamily))
+		defaultsGapNote(s, account, region, "DescribeDBClusterParameterGroups", "DescribeEngineDefaultClusterParameters", group, g.DBParameterGroupFamily))
 }
 
 // instanceParameter resolves a parameter of a stand-alone RDS instance.
@@ -90,7 +90,7 @@ func instanceParameter(s *Snapshot, account, region string, rds *RDS, group, nam
 		return unresolved(missingGroup(s, account, region, "DB parameter group", group, "DescribeDBParameters"))
 	}
 	return fromGroup(g.Parameters, FromInstanceGroup, group, rds.EngineDefaultParameters, g.DBParameterGroupFamily, name,
-		gapNote(s, account, region, "DescribeEngineDefaultParameters", g.DBParameterGroupFamily))
+		defaultsGapNote(s, account, region, "DescribeDBParameterGroups", "DescribeEngineDefaultParameters", group, g.DBParameterGroupFamily))
 }
 
 // memberParameter resolves a parameter of an Aurora member instance: its own group's value
@@ -171,6 +171,16 @@ func unresolved(reason string) EffectiveParameter {
 
 func missingGroup(s *Snapshot, account, region, kind, group, operation string) string {
 	return fmt.Sprintf("%s %s is not in the snapshot", kind, group) + gapNote(s, account, region, operation, group)
+}
+
+// defaultsGapNote explains why a group's engine defaults are missing: the gap of the
+// family's defaults, or, when the group's family is unknown, the gap of the group's
+// Describe…ParameterGroups call that would have named it.
+func defaultsGapNote(s *Snapshot, account, region, groupOp, defaultsOp, group, family string) string {
+	if family == "" {
+		return gapNote(s, account, region, groupOp, group)
+	}
+	return gapNote(s, account, region, defaultsOp, family)
 }
 
 // gapNote is " (<service> <operation> failed: <code>)" for the collection gap of operation

@@ -89,6 +89,26 @@ csv_set(s) := {trim_space(x) | some x in split(s, ","); trim_space(x) != ""}
 # Boolean-ish parameter values: 1/on/true/yes (case-insensitive).
 truthy(v) if lower(trim_space(v)) in {"1", "on", "true", "yes"}
 
+# account_gap_reason(account_id, operation) is gap_reason for an account-level gap (one
+# without a region: the AssumeRole of an organization member, DescribeRegions).
+account_gap_reason(account_id, operation) := reasons[0] if {
+	reasons := sort([sprintf("%s %s failed: %s", [g.service, g.operation, g.error_code]) |
+		some g in object.get(input, "collection_gaps", [])
+		g.account_id == account_id
+		object.get(g, "region", "") == ""
+		g.operation == operation
+	])
+	count(reasons) > 0
+}
+
+# trail_home_gap(account_id, trail_arn) is " (cloudtrail DescribeTrails failed: CODE)" when
+# the trail listing of the trail's home region (from its ARN) failed, else "".
+trail_home_gap(account_id, trail_arn) := sprintf(" (%s)", [reason]) if {
+	parts := split(trail_arn, ":")
+	count(parts) > 3
+	reason := gap_reason(account_id, parts[3], "DescribeTrails")
+} else := ""
+
 # gap_reason(account_id, region, operation) explains why an operation's data is missing,
 # when the snapshot records a collection gap for it.
 gap_reason(account_id, region, operation) := reasons[0] if {

@@ -144,7 +144,7 @@ _unknown_attr(key, attr) if {
 # Why a trail without a known issue cannot be judged.
 _unknown(key) := sprintf("IsMultiRegionTrail of trail %s is not known until apply", [_name(key)]) if {
 	_unknown_attr(key, "IsMultiRegionTrail")
-} else := sprintf("trail %s: its home-region copy is not in the snapshot", [_name(key)]) if {
+} else := sprintf("trail %s: its home-region copy is not in the snapshot%s", [_name(key), aws.trail_home_gap(key[0], key[1])]) if {
 	not _home[key]
 } else := _missing(key, "GetTrailStatus", "status") if {
 	[_, trail] := _home[key]
@@ -220,4 +220,6 @@ _not_collected(account) := reason if {
 		r := aws.gap_reason(account.account_id, region.region, "DescribeTrails")
 	])
 	reason := reasons[0]
+} else := reason if {
+	reason := aws.account_gap_reason(account.account_id, "AssumeRole")
 } else := sprintf("CloudTrail was not collected for account %s", [account.account_id])

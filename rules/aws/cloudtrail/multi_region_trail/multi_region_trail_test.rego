@@ -193,3 +193,12 @@ test_fails_when_shadow_only_trail_is_single_region if {
 	t := _shadow(_trail("other", {"IsMultiRegionTrail": false}))
 	count(rule.deny) == 1 with input as _input([_region("eu-west-1", [t])])
 }
+
+test_not_evaluated_names_the_assume_role_gap if {
+	inp := object.union(_input([]), {"collection_gaps": [{
+		"account_id": _acct, "service": "sts", "operation": "AssumeRole", "error_code": "AccessDenied",
+	}]})
+	count(rule.deny) == 0 with input as inp
+	some ne in rule.not_evaluated with input as inp
+	ne.reason == "sts AssumeRole failed: AccessDenied"
+}

@@ -174,7 +174,7 @@ _issue(key) := "IsLogging=false" if {
 }
 
 # Why a trail without a known issue cannot be judged.
-_unknown(key) := sprintf("trail %s: its home-region copy is not in the snapshot", [_name(key)]) if {
+_unknown(key) := sprintf("trail %s: its home-region copy is not in the snapshot%s", [_name(key), aws.trail_home_gap(key[0], key[1])]) if {
 	not _home[key]
 } else := _missing(key, "GetTrailStatus", "status") if {
 	[_, trail] := _home[key]
@@ -213,6 +213,20 @@ not_evaluated contains object.union(_resource(account_id, region), {"reason": re
 	not [account_id, region] in _ok
 	not [account_id, region] in _collected
 	reason := aws.not_collected_reason(account_id, region, "DescribeTrails", "CloudTrail")
+}
+
+# A Region whose databases could not be listed may have some: not evaluated.
+not_evaluated contains object.union(_resource(account.account_id, region.region), {"reason": reason}) if {
+	some account in input.accounts
+	some region in account.regions
+	not region.rds
+	reason := _rds_gap(account.account_id, region.region)
+}
+
+_rds_gap(account_id, region) := reason if {
+	reason := aws.gap_reason(account_id, region, "DescribeDBClusters")
+} else := reason if {
+	reason := aws.gap_reason(account_id, region, "DescribeDBInstances")
 }
 
 not_evaluated contains object.union(_resource(account_id, region), {"reason": concat("; ", sort(reasons))}) if {

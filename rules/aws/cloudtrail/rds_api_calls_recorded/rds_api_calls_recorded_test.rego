@@ -155,3 +155,12 @@ test_not_evaluated_when_home_region_missing if {
 	count(rule.deny) == 0 with input as inp
 	rule.not_evaluated == {object.union(_scope, {"reason": "trail main: its home-region copy is not in the snapshot"})} with input as inp
 }
+
+test_not_evaluated_when_databases_not_listed if {
+	inp := {
+		"accounts": [{"account_id": _acct, "regions": [{"region": "us-west-2", "cloudtrail": {"trails": []}}]}],
+		"collection_gaps": [{"account_id": _acct, "region": "us-west-2", "service": "rds", "operation": "DescribeDBClusters", "error_code": "AccessDenied"}],
+	}
+	count(rule.deny) == 0 with input as inp
+	rule.not_evaluated == {object.union(_scope, {"reason": "rds DescribeDBClusters failed: AccessDenied"})} with input as inp
+}

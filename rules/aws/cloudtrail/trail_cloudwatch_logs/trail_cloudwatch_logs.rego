@@ -98,7 +98,7 @@ deny contains {
 # one fails whatever its status).
 _unknown(account_id, region, trail) := "CloudWatchLogsLogGroupArn is not known until apply" if {
 	aws.unknown(trail, "CloudWatchLogsLogGroupArn")
-} else := sprintf("the home region %s of the trail was not collected; its CloudWatch Logs delivery time is not known", [trail.HomeRegion]) if {
+} else := sprintf("the home region %s of the trail was not collected%s; its CloudWatch Logs delivery time is not known", [trail.HomeRegion, aws.trail_home_gap(account_id, trail.TrailARN)]) if {
 	_has_log_group(trail)
 	not _is_home(region, trail)
 } else := reason if {

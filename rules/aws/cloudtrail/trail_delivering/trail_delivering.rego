@@ -92,7 +92,7 @@ _problem(trail) := "IsLogging=false" if {
 }
 
 # Why a trail without a known problem cannot be judged.
-_unknown(account_id, region, trail) := sprintf("the home region %s of the trail was not collected; its status is not known", [trail.HomeRegion]) if {
+_unknown(account_id, region, trail) := sprintf("the home region %s of the trail was not collected%s; its status is not known", [trail.HomeRegion, aws.trail_home_gap(account_id, trail.TrailARN)]) if {
 	not _is_home(region, trail)
 } else := "the trail's log delivery is not known from configuration (it has not run yet)" if {
 	trail.status.IsLogging == true

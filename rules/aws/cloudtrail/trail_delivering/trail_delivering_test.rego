@@ -111,3 +111,12 @@ test_not_evaluated_when_delivery_unknown_from_configuration if {
 	some ne in rule.not_evaluated with input as inp
 	contains(ne.reason, "not known from configuration")
 }
+
+test_not_evaluated_names_the_home_region_gap if {
+	t := object.union(_trail1, {"IsMultiRegionTrail": true})
+	inp := object.union(_input([{"region": "eu-west-1", "cloudtrail": {"trails": [t]}}]), {"collection_gaps": [{
+		"account_id": "123456789012", "region": "us-east-1", "service": "cloudtrail", "operation": "DescribeTrails", "error_code": "AccessDenied",
+	}]})
+	count(rule.deny) == 0 with input as inp
+	rule.not_evaluated == {{"resource": _arn1, "reason": "the home region us-east-1 of the trail was not collected (cloudtrail DescribeTrails failed: AccessDenied); its status is not known"}} with input as inp
+}

@@ -1,0 +1,49 @@
+package collect
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/dbaudit/scanner/internal/awsfake"
+)
+
+// TestUndecodableAnswerIsAGap: an HTTP 200 whose body is empty, white space or not a
+// document of the API's protocol is a MalformedResponse gap. The SDK's XML deserializers
+// (and some JSON ones) read such a body as an empty answer, which would have listed no
+// clusters, trails or Regions: rules passing on nothing.
+func TestUndecodableAnswerIsAGap(t *testing.T) {
+	tests := []struct {
+		service, operation, body, wantGap, wantMessage string
+	}{
+		{"rds", "DescribeDBClusters", "\n", "us-east-1 rds DescribeDBClusters  MalformedResponse", "empty answer body"},
+		{"rds", "DescribeDBClusters", "{}", "us-east-1 rds DescribeDBClusters  MalformedResponse", "answer body is not XML"},
+		{"rds", "DescribeDBClusters", "Service Unavailable", "us-east-1 rds DescribeDBClusters  MalformedResponse", "answer body is not XML"},
+		{"cloudtrail", "DescribeTrails", " ", "us-east-1 cloudtrail DescribeTrails  MalformedResponse", "empty answer body"},
+		{"ec2", "DescribeRegions", "ok", " ec2 DescribeRegions  MalformedResponse", "answer body is not XML"},
+		{"monitoring", "DescribeAlarms", "\r\n", "us-east-1 cloudwatch DescribeAlarms  MalformedResponse", "empty answer body"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.operation+" "+strings.TrimSpace(tt.body), func(t *testing.T) {
+			srv := awsfake.New()
+			defer srv.Close()
+			recordedWorld(t, srv)
+			region := "us-east-1"
+			if tt.service == "ec2" {
+				region = ""
+			}
+			srv.AddFault(awsfake.Fault{Service: tt.service, Operation: tt.operation, Region: region, Body: tt.body})
+			cfg := testConfig(srv, acctA) // every enabled Region: DescribeRegions is called
+			snap := mustCollect(t, cfg)
+			got := gapKeys(snap.CollectionGaps)
+			sort.Strings(got)
+			if !slices.Equal(got, []string{tt.wantGap}) {
+				t.Fatalf("gaps %q, want %q", got, tt.wantGap)
+			}
+			if m := snap.CollectionGaps[0].Message; m != "the answer (HTTP 200 OK) could not be decoded: "+tt.wantMessage {
+				t.Errorf("message %q", m)
+			}
+		})
+	}
+}
