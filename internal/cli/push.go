@@ -285,7 +285,7 @@ func pushConfig(ctx context.Context, o *pushOptions, creds *collectOptions) (aws
 				ao.ExternalID = aws.String(creds.externalID)
 			}
 		})
-		cfg.Credentials = aws.NewCredentialsCache(provider)
+		cfg.Credentials = collect.RenewedEarly(provider) // renewed before the session expires mid-push
 	}
 	return cfg, nil
 }

@@ -235,10 +235,16 @@ func (c *collector) assume(base aws.Config, role, externalID string) aws.Config 
 			o.ExternalID = aws.String(externalID)
 		}
 	})
-	out.Credentials = aws.NewCredentialsCache(earlyRefresh{provider}, func(o *aws.CredentialsCacheOptions) {
+	out.Credentials = RenewedEarly(provider)
+	return out
+}
+
+// RenewedEarly caches a provider's expiring credentials (an assumed role's session) and
+// renews them before they expire (earlyRefresh), for every client of a long run.
+func RenewedEarly(provider aws.CredentialsProvider) *aws.CredentialsCache {
+	return aws.NewCredentialsCache(earlyRefresh{provider}, func(o *aws.CredentialsCacheOptions) {
 		o.ExpiryWindow = time.Minute
 	})
-	return out
 }
 
 // earlyRefresh makes the credentials cache assume the role again before the session

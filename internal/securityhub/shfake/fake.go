@@ -67,6 +67,9 @@ type ScriptedError struct {
 	Message, Body string
 	// Times answers only the first Times calls of the operation with the error; 0 = all.
 	Times int
+	// Skip serves the first Skip calls of the operation before the error starts (e.g. a
+	// token that expires mid-push).
+	Skip int
 }
 
 // Request is one logged call.
@@ -95,6 +98,7 @@ type Server struct {
 	received [][]byte // raw finding JSON of every import, for wire assertions
 	ids      map[string]bool
 	scripted map[string]int // calls answered with a scripted error, by Errors key
+	seen     map[string]int // calls matching an Errors key, by key
 }
 
 type bucket struct {
@@ -248,6 +252,13 @@ func (s *Server) scriptedError(w http.ResponseWriter, op string, size int) bool 
 		if e, ok = s.cfg.Errors[key]; !ok {
 			return false
 		}
+	}
+	if s.seen == nil {
+		s.seen = map[string]int{}
+	}
+	s.seen[key]++
+	if s.seen[key] <= e.Skip {
+		return false
 	}
 	if e.Times > 0 && s.scripted[key] >= e.Times {
 		return false
