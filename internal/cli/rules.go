@@ -3,15 +3,14 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
 	"github.com/dbaudit/scanner/internal/engine"
+	"github.com/dbaudit/scanner/internal/report"
 )
 
 func (a *app) rulesCommand() *cobra.Command {
@@ -43,18 +42,12 @@ func (a *app) rulesCommand() *cobra.Command {
 			default:
 				return withCode(ExitError, fmt.Errorf("--format: unknown format %q (want table or json)", format))
 			}
-			tbl := tablewriter.NewTable(a.streams.Out,
-				tablewriter.WithHeaderAutoFormat(tw.Off),
-				tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
-				tablewriter.WithRowAutoWrap(tw.WrapNone),
-			)
-			tbl.Header("ID", "Severity", "Security Hub", "Resource", "Title")
+			width := report.OutputWidth(a.streams.Out, false, os.Getenv("COLUMNS"))
+			var rows [][]string
 			for _, r := range eng.Rules() {
-				if err := tbl.Append(r.ID, r.Severity.String(), strings.Join(r.SecurityHubControls(), ","), r.ResourceType, r.Title); err != nil {
-					return withCode(ExitError, fmt.Errorf("write rules: %w", err))
-				}
+				rows = append(rows, []string{r.ID, r.Severity.String(), strings.Join(r.SecurityHubControls(), ","), r.ResourceType, r.Title})
 			}
-			if err := tbl.Render(); err != nil {
+			if err := report.RenderTable(a.streams.Out, width, []string{"ID", "Severity", "Security Hub", "Resource", "Title"}, rows, 2); err != nil {
 				return withCode(ExitError, fmt.Errorf("write rules: %w", err))
 			}
 			params := eng.Parameters()
@@ -63,7 +56,7 @@ func (a *app) rulesCommand() *cobra.Command {
 				keys = append(keys, k)
 			}
 			sort.Strings(keys)
-			fmt.Fprintf(a.streams.Out, "%s; parameters: %s\n", plural(len(eng.Rules()), "rule", "rules"), strings.Join(keys, ", "))
+			fmt.Fprintln(a.streams.Out, report.WrapText(fmt.Sprintf("%s; parameters: %s", plural(len(eng.Rules()), "rule", "rules"), strings.Join(keys, ", ")), width))
 			return nil
 		},
 	}

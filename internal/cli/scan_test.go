@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -228,4 +229,27 @@ func firstDiff(a, b string) string {
 		}
 	}
 	return "lengths differ"
+}
+
+// TestRulesListFitsWidth: `rules list` fits the terminal width like the scan's table, and
+// still names every rule.
+func TestRulesListFitsWidth(t *testing.T) {
+	for _, width := range []string{"80", "120"} {
+		t.Setenv("COLUMNS", width)
+		r := run(t, "rules", "list")
+		if r.code != ExitOK {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		limit, _ := strconv.Atoi(width)
+		for _, line := range strings.Split(r.stdout, "\n") {
+			if n := utf8.RuneCountInString(line); n > limit {
+				t.Errorf("COLUMNS=%s: a line of %d columns: %q", width, n, line)
+			}
+		}
+		for _, id := range []string{"DBAUDIT-CT-001", "DBAUDIT-RDS-024", "DBAUDIT-LOGS-006"} {
+			if !strings.Contains(r.stdout, id) {
+				t.Errorf("COLUMNS=%s: %s missing", width, id)
+			}
+		}
+	}
 }

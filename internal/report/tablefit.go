@@ -295,3 +295,25 @@ func breakWord(word string, width int) []string {
 	}
 	return append(pieces, string(rest))
 }
+
+// RenderTable draws a table of plain text that fits width (0: DefaultWidth) the way the
+// table format does: the first fixed columns never wrap (identifiers), the others wrap at
+// spaces and, for long words, after a separator. Other commands' tables use it.
+func RenderTable(w io.Writer, width int, headers []string, rows [][]string, fixed int) error {
+	if width <= 0 {
+		width = DefaultWidth
+	}
+	modes := make([]wrapMode, fixed)
+	for i := range modes {
+		modes[i] = wrapNever
+	}
+	return renderFitted(w, width, fittedTable{headers: headers, modes: modes, rows: rows})
+}
+
+// WrapText wraps a line of prose to width (0: DefaultWidth) as table cells wrap.
+func WrapText(s string, width int) string {
+	if width <= 0 {
+		width = DefaultWidth
+	}
+	return wrapCell(s, width)
+}
