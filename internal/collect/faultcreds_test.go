@@ -7,19 +7,20 @@ import (
 	"github.com/dbaudit/scanner/internal/awsfake"
 )
 
-// TestCredentialsExpireMidRun: the member account's AssumeRole credentials last 250 ms and
-// its collection takes longer (the fake answers each call after 60 ms), so they expire
-// mid-run. The fake answers a request signed with an expired session token ExpiredToken,
-// as AWS does, and its clock runs 40 ms ahead of ours: a cache that renews the session only
-// once its Expiration has passed signs requests the fake refuses (gaps). The collector's
-// cache renews it early (a quarter of its lifetime here), so the run has no gap from the
-// expiry.
+// TestCredentialsExpireMidRun: the member account's AssumeRole credentials last 500 ms and
+// its collection takes longer (the fake answers each of its calls after 120 ms), so they
+// expire mid-run. The fake answers a request signed with an expired session token
+// ExpiredToken, as AWS does, and its clock runs 80 ms ahead of ours: a cache that renews
+// the session only once its Expiration has passed signs requests the fake refuses (gaps).
+// The collector's cache renews it early (a quarter of its lifetime here), so the run has
+// no gap from the expiry.
 func TestCredentialsExpireMidRun(t *testing.T) {
 	srv := awsfake.New()
 	defer srv.Close()
 	matrixWorld(t, srv)
-	srv.SetSessionLifetime(250*time.Millisecond, 40*time.Millisecond)
+	srv.SetSessionLifetime(500*time.Millisecond, 80*time.Millisecond)
 	srv.SetLatency(60 * time.Millisecond)
+	srv.AddFault(awsfake.Fault{Account: acctB, Delay: 60 * time.Millisecond})
 	cfg := matrixConfig(srv)
 	cfg.RegionConcurrency = 2 // longer than a session
 	start := time.Now()
@@ -39,7 +40,7 @@ func TestCredentialsExpireMidRun(t *testing.T) {
 			member++
 		}
 	}
-	if took < 600*time.Millisecond || assumed < 2 {
+	if took < time.Second || assumed < 2 {
 		t.Fatalf("the run took %s with %d AssumeRole calls: the session did not expire mid-run", took, assumed)
 	}
 	if expired != 0 {
