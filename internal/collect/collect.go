@@ -295,6 +295,8 @@ func (c *collector) listAccounts(ctx context.Context, run *regionRun, api Organi
 
 var errNoActiveAccount = errors.New("the organization lists no active account (ListAccounts)")
 
+var errNoRegions = errors.New("DescribeRegions listed no enabled Region")
+
 // collectAccount verifies the account's credentials, resolves its regions and collects
 // them, each region under regionSem.
 func (c *collector) collectAccount(ctx context.Context, t target, regionSem chan struct{}) accountResult {
@@ -327,6 +329,11 @@ func (c *collector) collectAccount(ctx context.Context, t target, regionSem chan
 			}
 			for _, r := range out.Regions {
 				regions = append(regions, aws.ToString(r.RegionName))
+			}
+			if len(regions) == 0 {
+				// Every account has enabled Regions: an empty list is a broken answer,
+				// and collecting nothing would report a clean account.
+				return errNoRegions
 			}
 			return nil
 		})

@@ -84,7 +84,8 @@ type matrixOp struct {
 	// ("account" or "account/region").
 	lost []string
 	// rules must each report NOT_EVALUATED, naming the operation, in the failed account
-	// (and Region): rule ids, or "service:S" for every rule of service S.
+	// (and Region): rule ids (which must also not PASS there), or "service:S" for every rule
+	// of service S.
 	rules []string
 }
 
@@ -450,11 +451,21 @@ func checkCell(t *testing.T, action string, mf matrixFault, op matrixOp, ruleIDs
 		}
 	}
 	// The rules that read the operation's data say so.
+	// A rule named by id reads the failed call's data wherever it passes; "service:S"
+	// rules may pass on resources the call does not concern (a log group's retention
+	// when the cluster listing failed).
+	strict := map[string]bool{}
+	for _, r := range op.rules {
+		strict[r] = !strings.HasPrefix(r, "service:")
+	}
 	for _, id := range ruleIDs {
 		found := false
-		for _, f := range run.findings {
+		for key, f := range run.findings {
 			if f.RuleID == id && op.inScope(f) && f.Status == finding.StatusNotEvaluated && strings.Contains(f.Reason, gapOp) {
 				found = true
+			}
+			if strict[id] && f.RuleID == id && op.inScope(f) && f.Status == finding.StatusPass {
+				t.Errorf("%s: PASS although %s failed", key, gapOp)
 			}
 		}
 		if !found {
