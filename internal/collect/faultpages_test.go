@@ -11,17 +11,21 @@ import (
 )
 
 // pagedWorld gives acctA's us-east-1 three pages of every listing the page-2 test fails:
-// 250 Aurora MySQL clusters (RDS pages of 100) with 250 engine defaults in their family,
-// 120 /aws/rds/ log groups and 120 metric filters (Logs pages of 50). us-west-2 holds the
-// same clusters, to show that the failure stays in its Region.
+// 250 Aurora MySQL clusters (RDS pages of 100) with 250 engine defaults in their family and
+// a cluster parameter group of three modified parameters (pages of 1), 120 /aws/rds/ log
+// groups, 120 metric filters and 120 alarms on their metrics (pages of 50), and 120
+// subscription filters on the first group. us-west-2 holds the same, to show that the
+// failure stays in its Region.
 func pagedWorld(t testing.TB, srv *awsfake.Server) {
 	t.Helper()
 	a := srv.AddAccount(acctA, "us-east-1", "us-west-2")
 	for _, reg := range []string{"us-east-1", "us-west-2"} {
 		r := a.Region(reg)
 		r.ClusterParamGroups["audit"] = &awsfake.ParamGroup{
-			Meta:       awsfake.Item{"DBClusterParameterGroupName": "audit", "DBParameterGroupFamily": "aurora-mysql8.0"},
-			Parameters: []awsfake.Item{param("server_audit_logging", "1", "user")},
+			Meta: awsfake.Item{"DBClusterParameterGroupName": "audit", "DBParameterGroupFamily": "aurora-mysql8.0"},
+			Parameters: []awsfake.Item{param("server_audit_logging", "1", "user"), param("server_audit_events", "CONNECT,QUERY", "user"),
+				param("server_audit_excl_users", "", "user")},
+			PageSize: 1,
 		}
 		r.EngineDefaultsCl["aurora-mysql8.0"] = defaults(249, param("server_audit_events", "", "engine-default"))
 		for i := range 250 {
@@ -32,6 +36,11 @@ func pagedWorld(t testing.TB, srv *awsfake.Server) {
 				r.LogGroups = append(r.LogGroups, logGroupItem(acctA, reg, name, 365, 1))
 				r.MetricFilters = append(r.MetricFilters, awsfake.Item{"filterName": "f" + id, "filterPattern": "FAILED_CONNECT", "logGroupName": name,
 					"metricTransformations": []any{map[string]any{"metricName": "Failed" + id, "metricNamespace": "DBAudit", "metricValue": "1"}}})
+				r.MetricAlarms = append(r.MetricAlarms, awsfake.Item{"AlarmName": "a" + id, "MetricName": "Failed" + id, "Namespace": "DBAudit",
+					"Statistic": "Sum", "Period": float64(300), "EvaluationPeriods": float64(1), "Threshold": float64(1),
+					"ComparisonOperator": "GreaterThanOrEqualToThreshold", "ActionsEnabled": true, "AlarmActions": []any{"arn:aws:sns:us-east-1:644160558196:ops"}})
+				r.SubscriptionFilters = append(r.SubscriptionFilters, awsfake.Item{"filterName": "s" + id, "logGroupName": "/aws/rds/cluster/c000/audit",
+					"filterPattern": "", "destinationArn": "arn:aws:firehose:us-east-1:644160558196:deliverystream/audit"})
 			}
 		}
 	}
@@ -52,36 +61,49 @@ func TestPageTwoOfThreeFails(t *testing.T) {
 	if base.err != nil || len(base.snap.CollectionGaps) != 0 {
 		t.Fatalf("clean run: %v, gaps %+v", base.err, base.snap.CollectionGaps)
 	}
+	const firstGroup = "/aws/rds/cluster/c000/audit"
 	tests := []struct {
 		service, operation string
+		param, value       string // only the calls about one resource
 		rules              []string
 	}{
-		{"rds", "DescribeDBClusters", []string{"service:rds", "service:logs"}},
-		{"rds", "DescribeEngineDefaultClusterParameters", []string{"DBAUDIT-RDS-002"}},
-		{"logs", "DescribeLogGroups", []string{"service:logs"}},
-		{"logs", "DescribeMetricFilters", []string{"DBAUDIT-LOGS-004"}},
+		{"rds", "DescribeDBClusters", "", "", []string{"service:rds", "service:logs"}},
+		{"rds", "DescribeDBClusterParameters", "", "", []string{"DBAUDIT-RDS-002"}},
+		{"rds", "DescribeEngineDefaultClusterParameters", "", "", []string{"DBAUDIT-RDS-004"}},
+		{"logs", "DescribeLogGroups", "", "", []string{"service:logs"}},
+		{"logs", "DescribeMetricFilters", "", "", []string{"DBAUDIT-LOGS-004"}},
+		{"logs", "DescribeSubscriptionFilters", "logGroupName", firstGroup, []string{"DBAUDIT-LOGS-005"}},
+		{"monitoring", "DescribeAlarms", "", "", []string{"DBAUDIT-LOGS-004"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.operation, func(t *testing.T) {
+			about := func(c awsfake.Call) bool {
+				return c.Operation == tt.operation && c.Region == "us-east-1" && (tt.param == "" || c.Params[tt.param] == tt.value)
+			}
 			pages := 0
 			for _, c := range base.calls {
-				if c.Operation == tt.operation && c.Region == "us-east-1" {
+				if about(c) {
 					pages++
 				}
 			}
 			if pages != 3 {
 				t.Fatalf("clean run: %d pages of %s, want 3", pages, tt.operation)
 			}
-			f := awsfake.Fault{Service: tt.service, Operation: tt.operation, Region: "us-east-1", Skip: 1, Status: 503, Code: "ServiceUnavailable"}
+			f := awsfake.Fault{Service: tt.service, Operation: tt.operation, Region: "us-east-1", Param: tt.param, Value: tt.value,
+				Skip: 1, Status: 503, Code: "ServiceUnavailable"}
 			run := runWorld(t, eng, pagedWorld, pagedConfig, []awsfake.Fault{f}, 0)
 			op := matrixOp{account: acctA, region: "us-east-1", rules: tt.rules}
-			checkCell(t, tt.service+":"+tt.operation, matrixFault{name: "5xx on page 2", code: CodeInternalFailure}, op, ruleIDs(eng, op.rules), base, run)
+			action := tt.service + ":" + tt.operation
+			if tt.service == "monitoring" {
+				action = "cloudwatch:" + tt.operation
+			}
+			checkCell(t, action, matrixFault{name: "5xx on page 2", code: CodeInternalFailure}, op, ruleIDs(eng, op.rules), base, run)
 			if t.Failed() {
 				return
 			}
 			asked := 0
 			for _, c := range run.calls {
-				if c.Operation == tt.operation && c.Region == "us-east-1" && c.Attempt <= 1 {
+				if about(c) && c.Attempt <= 1 {
 					asked++
 				}
 			}
@@ -93,6 +115,18 @@ func TestPageTwoOfThreeFails(t *testing.T) {
 			case "DescribeDBClusters":
 				if r.RDS != nil {
 					t.Errorf("rds kept with %d of 250 clusters", len(r.RDS.DBClusters))
+				}
+			case "DescribeDBClusterParameters":
+				if g, ok := r.RDS.DBClusterParameterGroups["audit"]; ok {
+					t.Errorf("parameter group kept with %d of 3 parameters", len(g.Parameters))
+				}
+			case "DescribeSubscriptionFilters":
+				if n := len(r.Logs.LogGroups[firstGroup].SubscriptionFilters); n != 0 {
+					t.Errorf("log group kept %d of 120 subscription filters", n)
+				}
+			case "DescribeAlarms":
+				if r.CloudWatch != nil {
+					t.Errorf("cloudwatch kept with %d of 120 alarms", len(r.CloudWatch.MetricAlarms))
 				}
 			case "DescribeEngineDefaultClusterParameters":
 				if d, ok := r.RDS.EngineDefaultClusterParameters["aurora-mysql8.0"]; ok {
