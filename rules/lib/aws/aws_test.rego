@@ -66,3 +66,19 @@ test_log_group_arn_follows_the_partition if {
 	aws.log_group_arn("123456789012", "cn-north-1", "/aws/rds/cluster/a/audit") == "arn:aws-cn:logs:cn-north-1:123456789012:log-group:/aws/rds/cluster/a/audit"
 	aws.log_group_arn("123456789012", "us-gov-west-1", "g") == "arn:aws-us-gov:logs:us-gov-west-1:123456789012:log-group:g"
 }
+
+test_account_gap_reason_only_for_gaps_without_region if {
+	inp := {"collection_gaps": [
+		{"account_id": "1", "service": "sts", "operation": "AssumeRole", "error_code": "AccessDenied"},
+		{"account_id": "2", "region": "us-east-1", "service": "sts", "operation": "AssumeRole", "error_code": "Throttling"},
+	]}
+	aws.account_gap_reason("1", "AssumeRole") == "sts AssumeRole failed: AccessDenied" with input as inp
+	not aws.account_gap_reason("2", "AssumeRole") with input as inp
+}
+
+test_trail_home_gap_names_the_home_region_listing if {
+	inp := {"collection_gaps": [{"account_id": "1", "region": "us-east-1", "service": "cloudtrail", "operation": "DescribeTrails", "error_code": "Throttling"}]}
+	aws.trail_home_gap("1", "arn:aws:cloudtrail:us-east-1:1:trail/t") == " (cloudtrail DescribeTrails failed: Throttling)" with input as inp
+	aws.trail_home_gap("1", "arn:aws:cloudtrail:eu-west-1:1:trail/t") == "" with input as inp
+	aws.trail_home_gap("1", "not-an-arn") == "" with input as inp
+}
