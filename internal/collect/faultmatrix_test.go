@@ -62,14 +62,14 @@ var matrixFaults = []matrixFault{
 		}
 		return awsfake.Fault{Status: 503, Code: "ServiceUnavailable", Message: "Service unavailable"}
 	}},
-	{"timeout", CodeRequestTimeout, func(string) awsfake.Fault { return awsfake.Fault{Delay: 5 * time.Second} }},
+	{"timeout", CodeRequestTimeout, func(string) awsfake.Fault { return awsfake.Fault{Delay: 3 * time.Second} }},
 	{"truncated body", CodeMalformedResponse, func(string) awsfake.Fault { return awsfake.Fault{Truncate: true} }},
 	{"malformed body", CodeMalformedResponse, func(string) awsfake.Fault { return awsfake.Fault{Body: "Service Unavailable\n"} }},
 }
 
 // matrixTimeout is the per-call timeout of the timeout column (the other columns keep the
 // default test timeout so that a busy machine does not add gaps).
-const matrixTimeout = 500 * time.Millisecond
+const matrixTimeout = time.Second
 
 // matrixOp is one row: an operation and what its failure must do.
 type matrixOp struct {
