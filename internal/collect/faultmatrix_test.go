@@ -3,7 +3,6 @@ package collect
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -411,27 +410,6 @@ func checkCell(t *testing.T, action string, mf matrixFault, op matrixOp, ruleIDs
 		case f.Status == finding.StatusFail && had && bf.Status != finding.StatusFail:
 			t.Errorf("%s: FAIL with data missing (clean run: %s %q): %s", key, bf.Status, bf.Reason, f.Evidence)
 		}
-	}
-	if os.Getenv("MATRIX_DEBUG") != "" {
-		var lines []string
-		for key, bf := range base.findings {
-			if !op.inScope(bf) {
-				continue
-			}
-			f, ok := run.findings[key]
-			if !ok {
-				lines = append(lines, fmt.Sprintf("VANISHED %s (%s)", key, bf.Status))
-			} else if f.Status != bf.Status {
-				lines = append(lines, fmt.Sprintf("%s: %s → %s %q", key, bf.Status, f.Status, f.Reason))
-			}
-		}
-		for key, f := range run.findings {
-			if _, ok := base.findings[key]; !ok && op.inScope(f) {
-				lines = append(lines, fmt.Sprintf("NEW %s %s %q", key, f.Status, f.Reason))
-			}
-		}
-		sort.Strings(lines)
-		t.Logf("gaps %+v\n%s", run.snap.CollectionGaps, strings.Join(lines, "\n"))
 	}
 	// A finding of the clean run that is gone (its resource was not listed) is covered by a
 	// NOT_EVALUATED of its rule for the account (and Region) naming the gap.
