@@ -17,7 +17,9 @@ import (
 // an empty or plain-text body, as an empty result, and some JSON deserializers do the
 // same with an empty body: a proxy's broken answer would become "no clusters" or "no
 // trails", and rules would pass on nothing. AWS answers every successful call with a
-// document, so checkBody turns such an answer into a deserialization error (a gap).
+// document, so checkBody turns such an answer into a deserialization error (a gap). An
+// answer cut off by a dropped connection is a network failure like a reset: checkBody marks
+// it retryable, so the SDK tries the call again.
 
 // queryServices speak the query protocol (XML answers).
 var queryServices = map[string]bool{"RDS": true, "EC2": true, "STS": true}
@@ -37,7 +39,7 @@ var checkBody = middleware.DeserializeMiddlewareFunc("scannerCheckBody",
 		resp.Body = struct {
 			io.Reader
 			io.Closer
-		}{br, resp.Body}
+		}{cutReader{br}, resp.Body}
 		switch {
 		case errors.Is(perr, io.EOF):
 			return out, md, &smithy.DeserializationError{Err: errors.New("empty answer body")}
@@ -48,6 +50,24 @@ var checkBody = middleware.DeserializeMiddlewareFunc("scannerCheckBody",
 		}
 		return out, md, nil
 	})
+
+// cutReader reports a body that ends before its Content-Length as a retryable cutAnswer.
+type cutReader struct{ r io.Reader }
+
+func (c cutReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		err = cutAnswer{err}
+	}
+	return n, err
+}
+
+// cutAnswer is an answer whose connection dropped mid-body.
+type cutAnswer struct{ err error }
+
+func (e cutAnswer) Error() string        { return e.err.Error() }
+func (e cutAnswer) Unwrap() error        { return e.err }
+func (e cutAnswer) RetryableError() bool { return true }
 
 // firstNonSpace peeks at the first byte of the body that is not white space.
 func firstNonSpace(br *bufio.Reader) (byte, error) {

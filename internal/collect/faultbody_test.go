@@ -58,3 +58,24 @@ func TestUndecodableAnswerIsAGap(t *testing.T) {
 		})
 	}
 }
+
+// TestCutAnswerIsRetried: an answer whose connection drops mid-body is retried like a
+// connection reset, in each protocol; a second, whole answer leaves no gap.
+func TestCutAnswerIsRetried(t *testing.T) {
+	for _, op := range [][2]string{{"rds", "DescribeDBClusters"}, {"ec2", "DescribeRegions"}, {"cloudtrail", "DescribeTrails"},
+		{"logs", "DescribeLogGroups"}, {"monitoring", "DescribeAlarms"}} {
+		t.Run(op[1], func(t *testing.T) {
+			srv := awsfake.New()
+			defer srv.Close()
+			recordedWorld(t, srv)
+			srv.AddFault(awsfake.Fault{Service: op[0], Operation: op[1], Truncate: true, Times: 1})
+			snap := mustCollect(t, testConfig(srv, acctA))
+			if len(snap.CollectionGaps) != 0 {
+				t.Errorf("gaps %+v, want none", snap.CollectionGaps)
+			}
+			if reads, calls := countReads(srv, "", op[1]), countCalls(srv, "", op[1]); calls != reads+1 {
+				t.Errorf("%d calls for %d reads, want one retry", calls, reads)
+			}
+		})
+	}
+}
