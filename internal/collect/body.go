@@ -34,7 +34,7 @@ var checkBody = middleware.DeserializeMiddlewareFunc("scannerCheckBody",
 		if !ok || resp.StatusCode < 200 || resp.StatusCode > 299 || resp.Body == nil {
 			return out, md, err
 		}
-		br := bufio.NewReader(resp.Body)
+		br := bufio.NewReaderSize(resp.Body, 64) // small: large reads bypass the buffer
 		first, perr := firstNonSpace(br)
 		resp.Body = struct {
 			io.Reader
