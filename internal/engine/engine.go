@@ -249,7 +249,7 @@ func loadModules(src Source) (map[string]*ast.Module, []string, error) {
 			return fmt.Errorf("load rules %s: %w", displayName(src, p), err)
 		}
 		name := displayName(src, p)
-		m, err := ast.ParseModuleWithOpts(name, string(b), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+		m, err := parseModule(name, b)
 		if err != nil {
 			return fmt.Errorf("parse rules: %w", err)
 		}

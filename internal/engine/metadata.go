@@ -1,10 +1,13 @@
 package engine
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -92,14 +95,18 @@ func ruleFromAnnotations(file string, pkg string, a *ast.Annotations, pkgLoc *as
 			return nil, fail("custom.frameworks must map a framework to a list of control ids")
 		}
 		for k, v := range m {
+			name := k
+			if strings.IndexFunc(name, unicode.IsControl) >= 0 {
+				name = strconv.Quote(name) // the error stays one line
+			}
 			list, ok := v.([]any)
 			if !ok || len(list) == 0 {
-				return nil, fail("custom.frameworks.%s must be a non-empty list", k)
+				return nil, fail("custom.frameworks.%s must be a non-empty list", name)
 			}
 			for _, item := range list {
 				s, ok := item.(string)
 				if !ok || strings.TrimSpace(s) == "" {
-					return nil, fail("custom.frameworks.%s must list non-empty strings", k)
+					return nil, fail("custom.frameworks.%s must list non-empty strings", name)
 				}
 				r.Frameworks[k] = append(r.Frameworks[k], s)
 			}
@@ -135,6 +142,47 @@ func isLibrary(a *ast.Annotations) bool {
 	}
 	lib, _ := a.Custom["library"].(bool)
 	return lib
+}
+
+// maxMetadataBytes bounds a METADATA comment block. OPA decodes the block's YAML in time
+// quadratic in the number of keys of a mapping (1 MB of custom.frameworks entries took
+// seconds); real blocks are a few hundred bytes.
+const maxMetadataBytes = 64 << 10
+
+// parseModule parses a rule file as the engine reads it (Rego v1, annotations on), after
+// refusing a METADATA block larger than maxMetadataBytes.
+func parseModule(name string, src []byte) (*ast.Module, error) {
+	if line, size := largestMetadata(src); size > maxMetadataBytes {
+		return nil, fmt.Errorf("%s:%d: METADATA block of %d bytes is too large (at most %d)", name, line, size, maxMetadataBytes)
+	}
+	return ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+}
+
+// largestMetadata returns the line and size in bytes of the largest comment block that
+// starts with "# METADATA".
+func largestMetadata(src []byte) (line, size int) {
+	start, cur := 0, -1 // cur: size of the METADATA block being read, -1 outside one
+	for n, rest := 1, src; len(rest) > 0; n++ {
+		l := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			l, rest = rest[:i+1], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		text := bytes.TrimSpace(l)
+		switch {
+		case len(text) == 0 || text[0] != '#':
+			cur = -1
+		case cur < 0 && string(bytes.TrimSpace(text[1:])) == "METADATA":
+			start, cur = n, len(l)
+		case cur >= 0:
+			cur += len(l)
+		}
+		if cur > size {
+			line, size = start, cur
+		}
+	}
+	return line, size
 }
 
 func packageAnnotations(m *ast.Module) *ast.Annotations {

@@ -48,7 +48,7 @@ func RunTests(ctx context.Context, sources []Source, opts TestOptions) ([]*teste
 			if _, dup := modules[name]; dup {
 				return fmt.Errorf("load rules %s: the file name is used by two rule sets", name)
 			}
-			m, err := ast.ParseModuleWithOpts(name, string(b), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+			m, err := parseModule(name, b)
 			if err != nil {
 				return fmt.Errorf("parse rules: %w", err)
 			}

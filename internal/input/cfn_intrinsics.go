@@ -94,7 +94,7 @@ func checkFunctionKey(k *yaml.Node) error {
 		}
 	}
 	return fmt.Errorf("%s: unknown intrinsic function %s (%swant one of Ref, Condition, %s)",
-		at(k), name, didYouMean(name, longFunctions), strings.Join(longFunctions, ", "))
+		at(k), oneLine(name), didYouMean(name, longFunctions), strings.Join(longFunctions, ", "))
 }
 
 // didYouMean is "did you mean X? " for the one candidate within two edits of s, else "".

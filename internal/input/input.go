@@ -14,7 +14,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -202,7 +204,14 @@ func strictName(path string) bool {
 // ImportFile imports one file's bytes on its own (AWS CLI exports are joined only within a
 // Load). Tests and callers holding data in memory use it.
 func ImportFile(name string, data []byte, opts Options) (*snapshot.Snapshot, error) {
+	return importOne(name, data, opts, nil)
+}
+
+// importOne is ImportFile with a snapshot decoder built by the caller (nil: compiled on
+// first use), so a caller importing many files compiles the schema once.
+func importOne(name string, data []byte, opts Options, dec *snapshot.Decoder) (*snapshot.Snapshot, error) {
 	cli := newCLIImport(opts)
+	cli.decoder = dec
 	s, err := importFile(name, data, opts, cli)
 	if err != nil {
 		return nil, err
@@ -293,7 +302,19 @@ func describeTop(ix *jsonIndex) string {
 	if len(keys) == 0 {
 		return "object is empty"
 	}
+	for i, k := range keys {
+		keys[i] = oneLine(k)
+	}
 	return "keys: " + strings.Join(keys, ", ")
+}
+
+// oneLine is s for an error message: quoted when it holds a line break or another control
+// character, so that the error stays one line.
+func oneLine(s string) string {
+	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		return strconv.Quote(s)
+	}
+	return s
 }
 
 func importYAML(name string, data []byte, opts Options) (*snapshot.Snapshot, error) {

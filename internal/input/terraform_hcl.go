@@ -1,6 +1,9 @@
 package input
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -8,6 +11,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/dbaudit/scanner/internal/snapshot"
@@ -115,36 +119,133 @@ func (l *tfConfigLocator) index(dir string) *tfDirIndex {
 	parser := hclparse.NewParser()
 	for _, n := range names {
 		path := filepath.Join(dir, n)
-		var f *hcl.File
-		var diags hcl.Diagnostics
-		if strings.HasSuffix(n, ".tf.json") {
-			f, diags = parser.ParseJSONFile(path)
-		} else {
-			f, diags = parser.ParseHCLFile(path)
-		}
-		if diags.HasErrors() || f == nil {
-			l.opts.notice("%s: not read for resource locations: %s", path, tfFirstLine(diags.Error()))
+		src, err := os.ReadFile(path)
+		if err != nil {
+			l.opts.notice("%s: not read for resource locations: %v", path, unwrapPathError(err))
 			continue
 		}
-		content, _, _ := f.Body.PartialContent(tfConfigSchema)
-		for _, b := range content.Blocks {
-			loc := snapshot.Location{File: path, Line: b.DefRange.Start.Line, Column: b.DefRange.Start.Column}
-			var m map[string]snapshot.Location
-			var key string
-			switch b.Type {
-			case "resource":
-				m, key = ix.resources, b.Labels[0]+"."+b.Labels[1]
-			case "module":
-				m, key = ix.modules, b.Labels[0]
-			default:
-				continue
-			}
-			if _, seen := m[key]; !seen {
-				m[key] = loc
-			}
+		if err := ix.add(parser, path, src); err != nil {
+			l.opts.notice("%s: not read for resource locations: %s", path, err)
 		}
 	}
 	return ix
+}
+
+// add records the resource and module blocks of one configuration file (*.tf or *.tf.json,
+// by path's suffix); the error is the first line of the parser's diagnostics.
+func (ix *tfDirIndex) add(parser *hclparse.Parser, path string, src []byte) error {
+	if depth := bracketDepth(src); depth > maxTFNesting {
+		// The HCL parsers recurse once per level: a deep enough file overflows the stack,
+		// which no recover catches.
+		return fmt.Errorf("brackets nested %d deep (at most %d are read)", depth, maxTFNesting)
+	}
+	var f *hcl.File
+	var diags hcl.Diagnostics
+	if strings.HasSuffix(path, ".tf.json") {
+		f, diags = parser.ParseJSON(src, path)
+	} else {
+		blanked, err := blankLongTemplates(path, src)
+		if err != nil {
+			return err
+		}
+		f, diags = parser.ParseHCL(blanked, path)
+	}
+	if diags.HasErrors() || f == nil {
+		return errors.New(tfFirstLine(diags.Error()))
+	}
+	content, _, _ := f.Body.PartialContent(tfConfigSchema)
+	for _, b := range content.Blocks {
+		loc := snapshot.Location{File: path, Line: b.DefRange.Start.Line, Column: b.DefRange.Start.Column}
+		var m map[string]snapshot.Location
+		var key string
+		switch b.Type {
+		case "resource":
+			m, key = ix.resources, b.Labels[0]+"."+b.Labels[1]
+		case "module":
+			m, key = ix.modules, b.Labels[0]
+		default:
+			continue
+		}
+		if _, seen := m[key]; !seen {
+			m[key] = loc
+		}
+	}
+	return nil
+}
+
+// maxTemplateTokens is the most tokens a string or heredoc may hold before
+// blankLongTemplates replaces it.
+const maxTemplateTokens = 16
+
+// blankLongTemplates replaces each string and heredoc of more than maxTemplateTokens tokens
+// by an empty string with the same lines, so that block positions stay where they are. The
+// locator reads only block headers, and hclsyntax joins a template's consecutive literal
+// tokens (heredoc lines, "$$" escapes) pairwise, in time quadratic in their number: a 1 MB
+// heredoc took minutes. Short strings, such as block labels, are kept. An unterminated
+// string or heredoc is an error here: the parser would take as long over it.
+func blankLongTemplates(path string, src []byte) ([]byte, error) {
+	tokens, _ := hclsyntax.LexConfig(src, path, hcl.InitialPos)
+	var out []byte
+	done := 0 // bytes of src already copied to out
+	for i := 0; i < len(tokens); i++ {
+		if t := tokens[i].Type; t != hclsyntax.TokenOQuote && t != hclsyntax.TokenOHeredoc {
+			continue
+		}
+		depth, end := 0, -1
+		for j := i; j < len(tokens) && end < 0; j++ {
+			switch tokens[j].Type {
+			case hclsyntax.TokenOQuote, hclsyntax.TokenOHeredoc:
+				depth++
+			case hclsyntax.TokenCQuote, hclsyntax.TokenCHeredoc:
+				if depth--; depth == 0 {
+					end = j
+				}
+			}
+		}
+		if end < 0 {
+			start := tokens[i].Range.Start
+			return nil, fmt.Errorf("%s:%d,%d: unterminated string or heredoc", tokens[i].Range.Filename, start.Line, start.Column)
+		}
+		if end-i-1 > maxTemplateTokens {
+			from, to := tokens[i].Range.Start.Byte, tokens[end].Range.End.Byte
+			lines := bytes.Count(src[from:to], []byte("\n"))
+			out = append(out, src[done:from]...)
+			if lines == 0 {
+				out = append(out, `""`...)
+				out = append(out, bytes.Repeat([]byte(" "), to-from-2)...)
+			} else { // newlines inside parentheses are not line ends
+				out = append(out, '(')
+				out = append(out, bytes.Repeat([]byte("\n"), lines)...)
+				out = append(out, `"")`...)
+			}
+			done = to
+		}
+		i = end
+	}
+	if out == nil {
+		return src, nil
+	}
+	return append(out, src[done:]...), nil
+}
+
+// maxTFNesting bounds the bracket nesting of a configuration file read for locations; real
+// configurations nest a few levels.
+const maxTFNesting = 1000
+
+// bracketDepth is the deepest nesting of (, [ and { in src, counting brackets inside strings
+// and comments too (an over-estimate only for unbalanced brackets there).
+func bracketDepth(src []byte) int {
+	depth, deepest := 0, 0
+	for _, c := range src {
+		switch c {
+		case '(', '[', '{':
+			depth++
+			deepest = max(deepest, depth)
+		case ')', ']', '}':
+			depth = max(depth-1, 0)
+		}
+	}
+	return deepest
 }
 
 func isOverrideFile(name string) bool {

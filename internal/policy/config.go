@@ -14,7 +14,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 
@@ -44,7 +46,12 @@ func (e *Error) Error() string {
 	}
 	b.WriteString(": ")
 	if e.Key != "" {
-		b.WriteString(e.Key)
+		// A YAML key may hold a line break ("a\nb": 1); the error stays one line.
+		if strings.IndexFunc(e.Key, unicode.IsControl) >= 0 {
+			b.WriteString(strconv.Quote(e.Key))
+		} else {
+			b.WriteString(e.Key)
+		}
 		b.WriteString(": ")
 	}
 	b.WriteString(e.Msg)

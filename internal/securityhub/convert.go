@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 
@@ -68,14 +69,18 @@ func ReadASFF(r io.Reader) ([]report.ASFFFinding, error) {
 		return nil, fmt.Errorf("read asff: %s: unexpected data after the JSON array", snapshot.LineCol(b, skipSpace(b, end)))
 	}
 	for i, f := range out {
+		id := f.ID
+		if strings.IndexFunc(id, unicode.IsControl) >= 0 {
+			id = strconv.Quote(id) // a line break in an Id must not break the error's line
+		}
 		if f.ID == "" || f.ProductArn == "" || f.AwsAccountID == "" || f.GeneratorID == "" || len(f.Resources) == 0 {
 			return nil, fmt.Errorf("read asff: finding %d lacks Id, ProductArn, AwsAccountId, GeneratorId or Resources", i)
 		}
 		if len(f.AwsAccountID) != 12 || strings.Trim(f.AwsAccountID, "0123456789") != "" {
-			return nil, fmt.Errorf("read asff: finding %d (%s): AwsAccountId %q is not a 12-digit AWS account id", i, f.ID, f.AwsAccountID)
+			return nil, fmt.Errorf("read asff: finding %d (%s): AwsAccountId %q is not a 12-digit AWS account id", i, id, f.AwsAccountID)
 		}
 		if _, err := time.Parse(time.RFC3339Nano, f.UpdatedAt); err != nil {
-			return nil, fmt.Errorf("read asff: finding %d (%s): UpdatedAt %q is not an RFC 3339 timestamp", i, f.ID, f.UpdatedAt)
+			return nil, fmt.Errorf("read asff: finding %d (%s): UpdatedAt %q is not an RFC 3339 timestamp", i, id, f.UpdatedAt)
 		}
 	}
 	return out, nil

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Decoder decodes snapshot files with one compiled schema; build it once per batch of files.
@@ -225,7 +226,7 @@ func jsonPath(tokens []string) string {
 		switch {
 		case isIndex(tok):
 			b.WriteString("[" + tok + "]")
-		case tok == "" || strings.ContainsAny(tok, ". /[]\"*"):
+		case tok == "" || strings.ContainsAny(tok, ". /[]\"*") || strings.IndexFunc(tok, unicode.IsControl) >= 0:
 			b.WriteString(fmt.Sprintf("[%q]", tok))
 		default:
 			b.WriteString("." + tok)

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Resource kinds, as merge notes and duplicate errors name them.
@@ -278,6 +280,31 @@ const ListedTwice = "is listed twice"
 // TrailARN as a home-region trail (HomeRegion absent or equal to its Region) in two Regions
 // of an account. The rules key objects by these, so each must be unique.
 func CheckUnique(s *Snapshot) error {
+	err := checkUnique(s)
+	if dup, ok := err.(*DuplicateError); ok {
+		dup.What = escapeControl(dup.What) // an id with a line break keeps the error one line
+	}
+	return err
+}
+
+// escapeControl writes the control characters of s (line breaks, tabs) as Go escapes.
+func escapeControl(s string) string {
+	if strings.IndexFunc(s, unicode.IsControl) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func checkUnique(s *Snapshot) error {
 	accounts := map[string]int{}
 	for ai, a := range s.Accounts {
 		if prev, ok := accounts[a.AccountID]; ok {
