@@ -1,0 +1,55 @@
+package securityhub
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestAdversarialASFFLinear: no ASFF file takes more than 1 s per MB to read
+// (docs/reliability.md, "Fuzzing"); the best of three runs is kept.
+func TestAdversarialASFFLinear(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing test")
+	}
+	const n = 1 << 20
+	repeat := func(head, unit, sep, tail string) []byte {
+		var b bytes.Buffer
+		b.WriteString(head)
+		for i := 0; b.Len() < n; i++ {
+			if i > 0 {
+				b.WriteString(sep)
+			}
+			b.WriteString(strings.ReplaceAll(unit, "#", fmt.Sprint(i)))
+		}
+		b.WriteString(tail)
+		return b.Bytes()
+	}
+	const finding = `{"SchemaVersion":"2018-10-08","Id":"f#","ProductArn":"arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default","GeneratorId":"g","AwsAccountId":"123456789012","UpdatedAt":"2026-11-22T10:05:00.000Z","Resources":[{"Type":"Other","Id":"r#","Region":"us-east-1"}]}`
+	inputs := map[string][]byte{
+		"many findings":   repeat("[", finding, ",", "]"),
+		"bad last":        repeat("[", finding, ",", `,{"Id":""}]`),
+		"unknown member":  repeat("[", finding, ",", `,{"Nope":1}]`),
+		"deep arrays":     []byte(strings.Repeat("[", n/2) + strings.Repeat("]", n/2)),
+		"deep objects":    []byte(`[{"ProductFields":` + strings.Repeat(`{"a":`, n/5) + "1" + strings.Repeat("}", n/5) + "}]"),
+		"long string":     []byte(`[{"Id":"` + strings.Repeat("x", n) + `"}]`),
+		"many lines":      repeat("[\n", "{\"Id\": \"f#\"}", ",\n", "\n]x"),
+		"trailing spaces": []byte("[]" + strings.Repeat(" \n", n/2) + "x"),
+	}
+	for what, data := range inputs {
+		var took time.Duration
+		for try := 0; try < 3 && (try == 0 || took > time.Second); try++ {
+			start := time.Now()
+			_, _ = ReadASFF(bytes.NewReader(data))
+			if d := time.Since(start); try == 0 || d < took {
+				took = d
+			}
+		}
+		t.Logf("%s: %d bytes in %v", what, len(data), took)
+		if took > time.Second {
+			t.Errorf("%s: %d bytes took %v (limit 1 s per MB)", what, len(data), took)
+		}
+	}
+}
