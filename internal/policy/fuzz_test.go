@@ -93,6 +93,7 @@ func FuzzMatch(f *testing.F) {
 	f.Add("arn:aws:rds:*:cluster:legacy-?", "arn:aws:rds:eu-west-1:1:cluster:legacy-1")
 	f.Add(`a\*b*`, "a*bc")
 	f.Add("*a*a*a", "aaaa")
+	f.Add(`a\\\`, `a\\`)
 	f.Fuzz(func(t *testing.T, pattern, s string) {
 		if !utf8.ValidString(pattern) || !utf8.ValidString(s) || checkPattern(pattern) != nil {
 			return

@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dbaudit/scanner/internal/finding"
@@ -165,10 +166,10 @@ func Match(pattern, s string) bool {
 
 // checkPattern rejects patterns Match would treat oddly.
 func checkPattern(p string) error {
-	if len(p) > 0 && p[len(p)-1] == '\\' {
-		if len(p) < 2 || p[len(p)-2] != '\\' {
-			return errors.New("pattern ends with an unfinished escape (\\)")
-		}
+	// An odd run of trailing backslashes ends with a lone one: `a\\\` is an escaped
+	// backslash and then an unfinished escape, which Match would never match.
+	if n := len(p) - len(strings.TrimRight(p, "\\")); n%2 == 1 {
+		return errors.New("pattern ends with an unfinished escape (\\)")
 	}
 	return nil
 }
