@@ -162,7 +162,7 @@ func checkPushAccounts(r *finding.Report) error {
 func checkASFFAccounts(findings []report.ASFFFinding) error {
 	for i, f := range findings {
 		if f.AwsAccountID == input.DefaultAccount {
-			return fmt.Errorf("finding %d (%s): AwsAccountId %s is the placeholder of a scan input that named no AWS account; scan again with --account", i, f.ID, f.AwsAccountID)
+			return fmt.Errorf("finding %d (%q): AwsAccountId %s is the placeholder of a scan input that named no AWS account; scan again with --account", i, f.ID, f.AwsAccountID)
 		}
 	}
 	return nil
