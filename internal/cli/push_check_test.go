@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -128,7 +129,7 @@ func TestPushFileAccounts(t *testing.T) {
 		{"not 12 digits", "12345", ExitError,
 			`scanner: push: FILE: read asff: finding 1 (` + asff[1].ID + `): AwsAccountId "12345" is not a 12-digit AWS account id`},
 		{"placeholder", "000000000000", ExitError,
-			"scanner: push: FILE: finding 1 (" + asff[1].ID + "): AwsAccountId 000000000000 is the placeholder of a scan input that named no AWS account; scan again with --account"},
+			"scanner: push: FILE: finding 1 (" + strconv.Quote(asff[1].ID) + "): AwsAccountId 000000000000 is the placeholder of a scan input that named no AWS account; scan again with --account"},
 		{"real account, one request", "", ExitOK, "securityhub: 3 imported, 0 resolved, 0 archived, 0 passed not sent; 1 request (0 throttled)\n"},
 	}
 	for _, tc := range tests {

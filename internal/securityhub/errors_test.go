@@ -3,7 +3,11 @@ package securityhub
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -134,5 +138,16 @@ func TestRequestErrorsReportedOnce(t *testing.T) {
 				t.Errorf("stopped %v with %d request errors, want stopped %v", stopped, len(res.Errors), tc.wantStopped)
 			}
 		})
+	}
+}
+
+// TestBodyCutOffIsTransient: an answer whose body was cut off (the connection closed or
+// reset mid-body, aws-sdk-go-v2#2737) is tried again, not reported as a failure.
+func TestBodyCutOffIsTransient(t *testing.T) {
+	for _, cause := range []error{net.ErrClosed, io.ErrUnexpectedEOF, syscall.ECONNRESET} {
+		err := fmt.Errorf("operation error SecurityHub: GetFindings, deserialization failed, failed to decode response body: %w", &net.OpError{Op: "read", Err: cause})
+		if throttle, transient := classify(err); throttle || !transient {
+			t.Errorf("%v: throttle=%v transient=%v, want a transient error", cause, throttle, transient)
+		}
 	}
 }

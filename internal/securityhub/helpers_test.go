@@ -107,7 +107,15 @@ func getAll(t *testing.T, api API) map[string]findingView {
 	out := map[string]findingView{}
 	p := sh.NewGetFindingsPaginator(api, &sh.GetFindingsInput{MaxResults: aws.Int32(100)})
 	for p.HasMorePages() {
-		page, err := p.NextPage(context.Background())
+		var page *sh.GetFindingsOutput
+		var err error
+		// The SDK may close a connection while reading an answer (aws-sdk-go-v2#2737); the
+		// paginator keeps its token, so the page is read again.
+		for try := 0; try < 3; try++ {
+			if page, err = p.NextPage(context.Background()); err == nil || !bodyCutOff(err) {
+				break
+			}
+		}
 		if err != nil {
 			t.Fatalf("GetFindings: %v", err)
 		}

@@ -10,12 +10,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -691,6 +694,9 @@ func classify(err error) (throttle, transient bool) {
 		// No HTTP answer (the SDK reports it as a response with status 0).
 		return false, transient
 	}
+	if bodyCutOff(err) {
+		return false, true
+	}
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) {
 		switch s := re.HTTPStatusCode(); {
@@ -706,6 +712,13 @@ func classify(err error) (throttle, transient bool) {
 	}
 	// No HTTP response at all: a transport error (reset, refused, timeout).
 	return false, true
+}
+
+// bodyCutOff reports an answer whose body could not be read to its end: the connection
+// closed or reset mid-body (the SDK can close it itself, aws-sdk-go-v2#2737). Another
+// attempt reads it whole.
+func bodyCutOff(err error) bool {
+	return errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // RequestError is a Security Hub request that failed for good: after its retries, or at
