@@ -3,7 +3,9 @@ package journey
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -223,6 +225,19 @@ func hubClient(url, region string) *sh.Client {
 	})
 }
 
+// nextPage reads a page again when the SDK closed the connection under its own read
+// (aws-sdk-go-v2#2737): the paginator keeps its token until a page succeeds.
+func nextPage(p *sh.GetFindingsPaginator) (*sh.GetFindingsOutput, error) {
+	var page *sh.GetFindingsOutput
+	var err error
+	for try := 0; try < 3; try++ {
+		if page, err = p.NextPage(context.Background()); err == nil || !errors.Is(err, net.ErrClosed) {
+			break
+		}
+	}
+	return page, err
+}
+
 var demoRegions = []string{"us-east-1", "eu-west-1", "us-west-2"}
 
 // checkHub returns how many findings Security Hub holds in the demo's Regions, and fails
@@ -234,7 +249,7 @@ func checkHub(t *testing.T, url string) int {
 		seen := map[string]bool{}
 		p := sh.NewGetFindingsPaginator(hubClient(url, region), &sh.GetFindingsInput{MaxResults: aws.Int32(100)})
 		for p.HasMorePages() {
-			page, err := p.NextPage(context.Background())
+			page, err := nextPage(p)
 			if err != nil {
 				t.Fatalf("GetFindings in %s: %v", region, err)
 			}
@@ -260,7 +275,7 @@ func archivedIDs(t *testing.T, url string) map[string]bool {
 	for _, region := range demoRegions {
 		p := sh.NewGetFindingsPaginator(hubClient(url, region), &sh.GetFindingsInput{MaxResults: aws.Int32(100)})
 		for p.HasMorePages() {
-			page, err := p.NextPage(context.Background())
+			page, err := nextPage(p)
 			if err != nil {
 				t.Fatalf("GetFindings: %v", err)
 			}
