@@ -2,9 +2,9 @@ package engine
 
 import (
 	"fmt"
+	"github.com/dbaudit/scanner/internal/testsupport/lineartime"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestAdversarialMetadataLinear: no custom rule file takes more than 1 s per MB to parse
@@ -44,20 +44,11 @@ func TestAdversarialMetadataLinear(t *testing.T) {
 		"many comment rows":                 head + strings.Repeat("# x\n", n/4) + "package p\n",
 	}
 	for what, src := range inputs {
-		var took time.Duration
-		for try := 0; try < 3 && (try == 0 || took > time.Second); try++ {
-			start := time.Now()
+		lineartime.Check(t, what, len(src), func() {
 			m, err := parseModule("big.rego", []byte(src))
 			if err == nil && m.Package != nil {
 				_, _ = ruleFromAnnotations("big.rego", "p", packageAnnotations(m), m.Package.Location)
 			}
-			if d := time.Since(start); try == 0 || d < took {
-				took = d
-			}
-		}
-		t.Logf("%s: %d bytes in %v", what, len(src), took)
-		if took > time.Second {
-			t.Errorf("%s: %d bytes took %v (limit 1 s per MB)", what, len(src), took)
-		}
+		})
 	}
 }

@@ -3,9 +3,9 @@ package input
 import (
 	"bytes"
 	"fmt"
+	"github.com/dbaudit/scanner/internal/testsupport/lineartime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/hcl/v2/hclparse"
 
@@ -36,26 +36,10 @@ func nested(depth int, open, core, close string) []byte {
 	return []byte(strings.Repeat(open, depth) + core + strings.Repeat(close, depth))
 }
 
-// assertLinearTime runs fn on data once and fails when it takes more than 1 s per MB.
+// assertLinearTime fails when fn takes more than 1 s of CPU per MB of data.
 func assertLinearTime(t *testing.T, what string, data []byte, fn func([]byte)) {
 	t.Helper()
-	limit := time.Duration(float64(time.Second) * float64(len(data)) / float64(adversarialMB))
-	if limit < time.Second {
-		limit = time.Second
-	}
-	// The best of three runs, so that a busy machine does not fail a linear parser.
-	var took time.Duration
-	for try := 0; try < 3 && (try == 0 || took > limit); try++ {
-		start := time.Now()
-		fn(data)
-		if d := time.Since(start); try == 0 || d < took {
-			took = d
-		}
-	}
-	t.Logf("%s: %d bytes in %v", what, len(data), took)
-	if took > limit {
-		t.Errorf("%s: %d bytes took %v (limit %v: 1 s per MB)", what, len(data), took, limit)
-	}
+	lineartime.Check(t, what, len(data), func() { fn(data) })
 }
 
 // TestAdversarialInputsLinear feeds ~1 MB hostile inputs to every importer: deep nesting,

@@ -3,9 +3,9 @@ package policy
 import (
 	"bytes"
 	"fmt"
+	"github.com/dbaudit/scanner/internal/testsupport/lineartime"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestAdversarialPolicyLinear: no scanner.yaml or waiver file takes more than 1 s per MB
@@ -42,18 +42,7 @@ func TestAdversarialPolicyLinear(t *testing.T) {
 			func() error { _, err := ParseConfig("scanner.yaml", data); return err },
 			func() error { _, err := ParseWaivers("waivers.yaml", data); return err },
 		} {
-			var took time.Duration
-			for try := 0; try < 3 && (try == 0 || took > time.Second); try++ {
-				start := time.Now()
-				_ = parse()
-				if d := time.Since(start); try == 0 || d < took {
-					took = d
-				}
-			}
-			t.Logf("%s: %d bytes in %v", what, len(data), took)
-			if took > time.Second {
-				t.Errorf("%s: %d bytes took %v (limit 1 s per MB)", what, len(data), took)
-			}
+			lineartime.Check(t, what, len(data), func() { _ = parse() })
 		}
 	}
 }

@@ -3,9 +3,9 @@ package securityhub
 import (
 	"bytes"
 	"fmt"
+	"github.com/dbaudit/scanner/internal/testsupport/lineartime"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestAdversarialASFFLinear: no ASFF file takes more than 1 s per MB to read
@@ -39,17 +39,6 @@ func TestAdversarialASFFLinear(t *testing.T) {
 		"trailing spaces": []byte("[]" + strings.Repeat(" \n", n/2) + "x"),
 	}
 	for what, data := range inputs {
-		var took time.Duration
-		for try := 0; try < 3 && (try == 0 || took > time.Second); try++ {
-			start := time.Now()
-			_, _ = ReadASFF(bytes.NewReader(data))
-			if d := time.Since(start); try == 0 || d < took {
-				took = d
-			}
-		}
-		t.Logf("%s: %d bytes in %v", what, len(data), took)
-		if took > time.Second {
-			t.Errorf("%s: %d bytes took %v (limit 1 s per MB)", what, len(data), took)
-		}
+		lineartime.Check(t, what, len(data), func() { _, _ = ReadASFF(bytes.NewReader(data)) })
 	}
 }

@@ -3,9 +3,9 @@ package snapshot
 import (
 	"bytes"
 	"fmt"
+	"github.com/dbaudit/scanner/internal/testsupport/lineartime"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestAdversarialDecodeLinear: no input takes more than 1 s per MB to decode
@@ -47,17 +47,6 @@ func TestAdversarialDecodeLinear(t *testing.T) {
 		"error at end":     repeat(`{"schema_version":"1.0","accounts":[`, "\n[]", ",", "\n]x"),
 	}
 	for what, data := range inputs {
-		var took time.Duration
-		for try := 0; try < 3 && (try == 0 || took > time.Second); try++ {
-			start := time.Now()
-			_, _ = dec.Decode("big.json", data)
-			if d := time.Since(start); try == 0 || d < took {
-				took = d
-			}
-		}
-		t.Logf("%s: %d bytes in %v", what, len(data), took)
-		if took > time.Second {
-			t.Errorf("%s: %d bytes took %v (limit 1 s per MB)", what, len(data), took)
-		}
+		lineartime.Check(t, what, len(data), func() { _, _ = dec.Decode("big.json", data) })
 	}
 }
