@@ -1,8 +1,6 @@
 package input
 
 import (
-	"bytes"
-	"fmt"
 	"github.com/dbaudit/scanner/internal/testsupport/lineartime"
 	"strings"
 	"testing"
@@ -16,20 +14,6 @@ import (
 // MB (docs/reliability.md, "Fuzzing"). Normal runs take a few tens of milliseconds each, so
 // the bound has a wide margin on a loaded machine; a super-linear path blows through it.
 const adversarialMB = 1 << 20
-
-// repeatTo repeats unit until the result is at least n bytes, between head and tail.
-func repeatTo(n int, head, unit, sep, tail string) []byte {
-	var b bytes.Buffer
-	b.WriteString(head)
-	for i := 0; b.Len() < n; i++ {
-		if i > 0 {
-			b.WriteString(sep)
-		}
-		b.WriteString(strings.ReplaceAll(unit, "#", fmt.Sprint(i)))
-	}
-	b.WriteString(tail)
-	return b.Bytes()
-}
 
 // nested is depth levels of open, a core, then depth levels of close.
 func nested(depth int, open, core, close string) []byte {
@@ -61,18 +45,18 @@ func TestAdversarialInputsLinear(t *testing.T) {
 		"long string":        []byte(`{"DBClusters":[{"DBClusterIdentifier":"` + long + `"}]}`),
 		"long key":           []byte(`{"` + long + `":1}`),
 		"escaped string":     []byte(`{"DBClusters":[{"DBClusterIdentifier":"` + strings.Repeat(`\u00e9\n`, n/8) + `"}]}`),
-		"many keys":          repeatTo(n, "{", `"k#":#`, ",", "}"),
-		"many lines":         repeatTo(n, "{\n", `"k#": [1,`, "\n", "\n"),
-		"many clusters":      repeatTo(n, `{"DBClusters":[`, `{"DBClusterIdentifier":"c#","Engine":"aurora-mysql","DBClusterArn":"arn:aws:rds:us-east-1:123456789012:cluster:c#","EnabledCloudwatchLogsExports":["audit"]}`, ",", "]}"),
-		"many instances":     repeatTo(n, `{"DBInstances":[`, `{"DBInstanceIdentifier":"i#","Engine":"mysql","DBParameterGroups":[{"DBParameterGroupName":"pg#"}]}`, ",", "]}"),
-		"many parameters":    repeatTo(n, `{"Parameters":[`, `{"ParameterName":"p#","ParameterValue":"1","Source":"user"}`, ",", "]}"),
-		"many log groups":    repeatTo(n, `{"logGroups":[`, `{"logGroupName":"/aws/rds/cluster/c#/audit","retentionInDays":1}`, ",", "]}"),
-		"many trails":        repeatTo(n, `{"trailList":[`, `{"Name":"t#","TrailARN":"arn:aws:cloudtrail:us-east-1:123456789012:trail/t#","HomeRegion":"us-east-1"}`, ",", "]}"),
-		"many metric filter": repeatTo(n, `{"metricFilters":[`, `{"filterName":"f#","logGroupName":"/aws/rds/cluster/c/audit","filterPattern":"FAILED","metricTransformations":[{"metricName":"m#","metricNamespace":"n","metricValue":"1"}]}`, ",", "]}"),
-		"many plan changes":  repeatTo(n, `{"format_version":"1.2","resource_changes":[`, `{"address":"aws_rds_cluster.c#","mode":"managed","type":"aws_rds_cluster","name":"c#","change":{"actions":["create"],"after":{"cluster_identifier":"c#","engine":"aurora-mysql"},"after_unknown":{}}}`, ",", "]}"),
-		"many cfn resources": repeatTo(n, `{"Resources":{`, `"C#":{"Type":"AWS::RDS::DBCluster","Properties":{"DBClusterIdentifier":{"Fn::Sub":"c#-${AWS::Region}"},"Engine":"aurora-mysql"}}`, ",", "}}"),
-		"many cfn refs":      repeatTo(n, `{"Resources":{"L":{"Type":"AWS::Logs::LogGroup","Properties":{"LogGroupName":{"Fn::Join":["",[`, `{"Ref":"AWS::Region"}`, ",", "]]}}}}}"),
-		"duplicate at end":   repeatTo(n, `{"DBClusters":[`, `{"DBClusterIdentifier":"c#"}`, ",", `,{"DBClusterIdentifier":"c1"}]}`),
+		"many keys":          lineartime.Repeat(n, "{", `"k#":#`, ",", "}"),
+		"many lines":         lineartime.Repeat(n, "{\n", `"k#": [1,`, "\n", "\n"),
+		"many clusters":      lineartime.Repeat(n, `{"DBClusters":[`, `{"DBClusterIdentifier":"c#","Engine":"aurora-mysql","DBClusterArn":"arn:aws:rds:us-east-1:123456789012:cluster:c#","EnabledCloudwatchLogsExports":["audit"]}`, ",", "]}"),
+		"many instances":     lineartime.Repeat(n, `{"DBInstances":[`, `{"DBInstanceIdentifier":"i#","Engine":"mysql","DBParameterGroups":[{"DBParameterGroupName":"pg#"}]}`, ",", "]}"),
+		"many parameters":    lineartime.Repeat(n, `{"Parameters":[`, `{"ParameterName":"p#","ParameterValue":"1","Source":"user"}`, ",", "]}"),
+		"many log groups":    lineartime.Repeat(n, `{"logGroups":[`, `{"logGroupName":"/aws/rds/cluster/c#/audit","retentionInDays":1}`, ",", "]}"),
+		"many trails":        lineartime.Repeat(n, `{"trailList":[`, `{"Name":"t#","TrailARN":"arn:aws:cloudtrail:us-east-1:123456789012:trail/t#","HomeRegion":"us-east-1"}`, ",", "]}"),
+		"many metric filter": lineartime.Repeat(n, `{"metricFilters":[`, `{"filterName":"f#","logGroupName":"/aws/rds/cluster/c/audit","filterPattern":"FAILED","metricTransformations":[{"metricName":"m#","metricNamespace":"n","metricValue":"1"}]}`, ",", "]}"),
+		"many plan changes":  lineartime.Repeat(n, `{"format_version":"1.2","resource_changes":[`, `{"address":"aws_rds_cluster.c#","mode":"managed","type":"aws_rds_cluster","name":"c#","change":{"actions":["create"],"after":{"cluster_identifier":"c#","engine":"aurora-mysql"},"after_unknown":{}}}`, ",", "]}"),
+		"many cfn resources": lineartime.Repeat(n, `{"Resources":{`, `"C#":{"Type":"AWS::RDS::DBCluster","Properties":{"DBClusterIdentifier":{"Fn::Sub":"c#-${AWS::Region}"},"Engine":"aurora-mysql"}}`, ",", "}}"),
+		"many cfn refs":      lineartime.Repeat(n, `{"Resources":{"L":{"Type":"AWS::Logs::LogGroup","Properties":{"LogGroupName":{"Fn::Join":["",[`, `{"Ref":"AWS::Region"}`, ",", "]]}}}}}"),
+		"duplicate at end":   lineartime.Repeat(n, `{"DBClusters":[`, `{"DBClusterIdentifier":"c#"}`, ",", `,{"DBClusterIdentifier":"c1"}]}`),
 	}
 	t.Run("json", func(t *testing.T) {
 		names := []string{"x.json", "describe-db-clusters.json", "describe-db-parameters.pg.json", "plan.json", "template.json"}
@@ -88,12 +72,12 @@ func TestAdversarialInputsLinear(t *testing.T) {
 		"deep flow maps":    nested(n/4, "{a: ", "1", "}"),
 		"long scalar":       []byte("Resources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      S3BucketName: " + long + "\n"),
 		"long block scalar": []byte("Resources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      S3BucketName: |\n" + strings.Repeat("        line\n", n/13)),
-		"many lines":        repeatTo(n, "Resources:\n", "  C#:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: !Ref E#\n      DBClusterIdentifier: !Sub 'c#-${AWS::Region}'", "\n", "\n"),
-		"many anchors":      repeatTo(n, "Resources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      Tags:\n", "        - &a# {Key: k, Value: v}", "\n", "\n      X: [*a1, *a2]\n"),
+		"many lines":        lineartime.Repeat(n, "Resources:\n", "  C#:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: !Ref E#\n      DBClusterIdentifier: !Sub 'c#-${AWS::Region}'", "\n", "\n"),
+		"many anchors":      lineartime.Repeat(n, "Resources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      Tags:\n", "        - &a# {Key: k, Value: v}", "\n", "\n      X: [*a1, *a2]\n"),
 		"alias fan-out":     []byte("a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\nResources: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"),
 		"nested intrinsics": nested(n/16, "!If [c, ", "1", ", 2]"),
-		"long condition":    repeatTo(n, "Conditions:\n  C: !And [", "!Equals [a, b]", ", ", "]\nResources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Condition: C\n"),
-		"typo intrinsics":   repeatTo(n, "Resources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n", "      P#: {Fn::GetAttt: [a, b]}", "\n", "\n"),
+		"long condition":    lineartime.Repeat(n, "Conditions:\n  C: !And [", "!Equals [a, b]", ", ", "]\nResources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Condition: C\n"),
+		"typo intrinsics":   lineartime.Repeat(n, "Resources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n", "      P#: {Fn::GetAttt: [a, b]}", "\n", "\n"),
 	}
 	t.Run("yaml", func(t *testing.T) {
 		for what, data := range yaml {
@@ -105,11 +89,11 @@ func TestAdversarialInputsLinear(t *testing.T) {
 		"deep exprs":     []byte("x = " + string(nested(n/2, "(", "1", ")")) + "\n"),
 		"deep objects":   []byte("x = " + string(nested(n/4, "{a=", "1", "}")) + "\n"),
 		"long string":    []byte("resource \"a\" \"b\" {\n  x = \"" + long + "\"\n}\n"),
-		"many resources": repeatTo(n, "", "resource \"aws_rds_cluster\" \"c#\" {\n  cluster_identifier = \"c#\"\n}", "\n", "\n"),
-		"many templates": repeatTo(n, "x = \"", "${a#}", "", "\"\n"),
+		"many resources": lineartime.Repeat(n, "", "resource \"aws_rds_cluster\" \"c#\" {\n  cluster_identifier = \"c#\"\n}", "\n", "\n"),
+		"many templates": lineartime.Repeat(n, "x = \"", "${a#}", "", "\"\n"),
 		"long heredoc":   []byte("x = <<EOT\n" + strings.Repeat("line\n", n/5) + "EOT\n"),
 		"open heredoc":   []byte("x = <<EOT\n" + strings.Repeat("line\n", n/5)),
-		"many heredocs":  repeatTo(n, "", "x# = <<-EOT\n"+strings.Repeat("  l\n", 60)+"  EOT", "\n", "\n"),
+		"many heredocs":  lineartime.Repeat(n, "", "x# = <<-EOT\n"+strings.Repeat("  l\n", 60)+"  EOT", "\n", "\n"),
 		"dollar escapes": []byte("x = \"" + strings.Repeat("$$", n/2) + "\"\n"),
 		"open string":    []byte("x = \"" + strings.Repeat("$$", n/2) + "\n"),
 		"nested strings": []byte("x = \"" + string(nested(n/16, "${\"", "a", "\"}")) + "\"\n"),

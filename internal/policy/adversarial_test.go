@@ -1,8 +1,6 @@
 package policy
 
 import (
-	"bytes"
-	"fmt"
 	"github.com/dbaudit/scanner/internal/testsupport/lineartime"
 	"strings"
 	"testing"
@@ -15,15 +13,7 @@ func TestAdversarialPolicyLinear(t *testing.T) {
 		t.Skip("timing test")
 	}
 	const n = 1 << 20
-	repeat := func(head, unit, tail string) []byte {
-		var b bytes.Buffer
-		b.WriteString(head)
-		for i := 0; b.Len() < n; i++ {
-			b.WriteString(strings.ReplaceAll(unit, "#", fmt.Sprint(i)))
-		}
-		b.WriteString(tail)
-		return b.Bytes()
-	}
+	repeat := func(head, unit, tail string) []byte { return lineartime.Repeat(n, head, unit, "", tail) }
 	inputs := map[string][]byte{
 		"many waivers":      repeat("version: 1\nwaivers:\n", "  - rule: DBAUDIT-RDS-*\n    resource: arn:aws:rds:*:cluster:c#-*\n    reason: r\n    expires: 2027-01-01\n", ""),
 		"many rules":        repeat("rules:\n", "  DBAUDIT-RDS-#: {enabled: false}\n", ""),

@@ -2,7 +2,6 @@ package securityhub
 
 import (
 	"bytes"
-	"fmt"
 	"github.com/dbaudit/scanner/internal/testsupport/lineartime"
 	"strings"
 	"testing"
@@ -15,18 +14,7 @@ func TestAdversarialASFFLinear(t *testing.T) {
 		t.Skip("timing test")
 	}
 	const n = 1 << 20
-	repeat := func(head, unit, sep, tail string) []byte {
-		var b bytes.Buffer
-		b.WriteString(head)
-		for i := 0; b.Len() < n; i++ {
-			if i > 0 {
-				b.WriteString(sep)
-			}
-			b.WriteString(strings.ReplaceAll(unit, "#", fmt.Sprint(i)))
-		}
-		b.WriteString(tail)
-		return b.Bytes()
-	}
+	repeat := func(head, unit, sep, tail string) []byte { return lineartime.Repeat(n, head, unit, sep, tail) }
 	const finding = `{"SchemaVersion":"2018-10-08","Id":"f#","ProductArn":"arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default","GeneratorId":"g","AwsAccountId":"123456789012","UpdatedAt":"2026-11-22T10:05:00.000Z","Resources":[{"Type":"Other","Id":"r#","Region":"us-east-1"}]}`
 	inputs := map[string][]byte{
 		"many findings":   repeat("[", finding, ",", "]"),

@@ -1,8 +1,6 @@
 package snapshot
 
 import (
-	"bytes"
-	"fmt"
 	"github.com/dbaudit/scanner/internal/testsupport/lineartime"
 	"strings"
 	"testing"
@@ -20,18 +18,7 @@ func TestAdversarialDecodeLinear(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 1 << 20
-	repeat := func(head, unit, sep, tail string) []byte {
-		var b bytes.Buffer
-		b.WriteString(head)
-		for i := 0; b.Len() < n; i++ {
-			if i > 0 {
-				b.WriteString(sep)
-			}
-			b.WriteString(strings.ReplaceAll(unit, "#", fmt.Sprint(i)))
-		}
-		b.WriteString(tail)
-		return b.Bytes()
-	}
+	repeat := func(head, unit, sep, tail string) []byte { return lineartime.Repeat(n, head, unit, sep, tail) }
 	const head = `{"schema_version":"1.0","accounts":[{"account_id":"123456789012","regions":[{"region":"us-east-1",`
 	inputs := map[string][]byte{
 		"deep arrays":      []byte(`{"schema_version":"1.0","accounts":` + strings.Repeat("[", n/2) + strings.Repeat("]", n/2) + "}"),

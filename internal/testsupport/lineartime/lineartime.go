@@ -5,7 +5,10 @@
 package lineartime
 
 import (
+	"bytes"
 	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -34,4 +37,19 @@ func Check(t testing.TB, what string, size int, fn func()) {
 	if took > limit {
 		t.Errorf("%s: %d bytes took %v of CPU (limit %v: 1 s per MB)", what, size, took, limit)
 	}
+}
+
+// Repeat builds an adversarial input of at least n bytes: head, then unit repeated with sep
+// between copies ("#" in unit replaced by the copy's index), then tail.
+func Repeat(n int, head, unit, sep, tail string) []byte {
+	var b bytes.Buffer
+	b.WriteString(head)
+	for i := 0; b.Len() < n; i++ {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(strings.ReplaceAll(unit, "#", strconv.Itoa(i)))
+	}
+	b.WriteString(tail)
+	return b.Bytes()
 }
