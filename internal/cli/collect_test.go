@@ -16,25 +16,6 @@ import (
 	"github.com/dbaudit/scanner/internal/snapshot"
 )
 
-// collectEnv points the SDK's default chain at the fake, authenticated as account, with
-// nothing read from the machine (testing-aws.md §5).
-func collectEnv(t *testing.T, srv *awsfake.Server, account string) {
-	t.Helper()
-	empty := filepath.Join(t.TempDir(), "empty")
-	if err := os.WriteFile(empty, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range map[string]string{
-		"AWS_ENDPOINT_URL": srv.URL(), "AWS_ACCESS_KEY_ID": awsfake.AccessKey(account),
-		"AWS_SECRET_ACCESS_KEY": "fake-secret", "AWS_SESSION_TOKEN": "", "AWS_REGION": "us-east-1",
-		"AWS_DEFAULT_REGION": "", "AWS_CONFIG_FILE": empty, "AWS_SHARED_CREDENTIALS_FILE": empty, "AWS_PROFILE": "",
-		"AWS_EC2_METADATA_DISABLED": "true", "AWS_CA_BUNDLE": "", "AWS_MAX_ATTEMPTS": "", "AWS_RETRY_MODE": "",
-		"AWS_NEW_RETRIES_2026": "",
-	} {
-		t.Setenv(k, v)
-	}
-}
-
 func collectWorld() *awsfake.Server {
 	srv := awsfake.New()
 	a := srv.AddAccount("123456789012", "us-east-1", "eu-west-1")
@@ -67,7 +48,7 @@ func TestCollectCommand(t *testing.T) {
 			if tt.fault != nil {
 				srv.AddFault(*tt.fault)
 			}
-			collectEnv(t, srv, "123456789012")
+			srv.SetEnv(t, "123456789012")
 			out := filepath.Join(t.TempDir(), "snapshot.json")
 			var stdout, stderr bytes.Buffer
 			code := cli.Run(context.Background(), append([]string{"collect", "-o", out}, tt.args...),
@@ -120,7 +101,7 @@ func TestCollectKeepsConnections(t *testing.T) {
 		}
 	}
 	srv.SetLatency(5 * time.Millisecond)
-	collectEnv(t, srv, "123456789012")
+	srv.SetEnv(t, "123456789012")
 	var stdout, stderr bytes.Buffer
 	if code := cli.Run(context.Background(), []string{"collect", "--quiet", "-o", filepath.Join(t.TempDir(), "s.json")},
 		cli.Streams{In: strings.NewReader(""), Out: &stdout, Err: &stderr}); code != cli.ExitOK {
@@ -138,7 +119,7 @@ func TestCollectKeepsConnections(t *testing.T) {
 func TestCollectCancelledLeavesNoFile(t *testing.T) {
 	srv := collectWorld()
 	defer srv.Close()
-	collectEnv(t, srv, "123456789012")
+	srv.SetEnv(t, "123456789012")
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -156,7 +137,7 @@ func TestCollectCancelledLeavesNoFile(t *testing.T) {
 func TestCollectStdout(t *testing.T) {
 	srv := collectWorld()
 	defer srv.Close()
-	collectEnv(t, srv, "123456789012")
+	srv.SetEnv(t, "123456789012")
 	var stdout, stderr bytes.Buffer
 	code := cli.Run(context.Background(), []string{"collect", "--regions", "us-east-1"},
 		cli.Streams{In: strings.NewReader(""), Out: &stdout, Err: &stderr})
@@ -181,7 +162,7 @@ func TestScanLive(t *testing.T) {
 		Parameters: []awsfake.Item{{"ParameterName": "server_audit_logging", "ParameterValue": "0", "Source": "user"}},
 	}
 	srv.AddFault(awsfake.Fault{Service: "logs", Region: "us-east-1", Status: 403, Code: "AccessDenied"})
-	collectEnv(t, srv, "123456789012")
+	srv.SetEnv(t, "123456789012")
 	var stdout, stderr bytes.Buffer
 	code := cli.Run(context.Background(), []string{"scan", "--regions", "us-east-1", "--quiet", "--format", "json"},
 		cli.Streams{In: strings.NewReader(""), Out: &stdout, Err: &stderr})
@@ -227,7 +208,7 @@ func TestCollectOutput(t *testing.T) {
 	t.Run("symlink", func(t *testing.T) {
 		srv := collectWorld()
 		defer srv.Close()
-		collectEnv(t, srv, "123456789012")
+		srv.SetEnv(t, "123456789012")
 		dir := t.TempDir()
 		link := filepath.Join(dir, "latest.json")
 		if err := os.Symlink("snapshot-1.json", link); err != nil {
@@ -256,7 +237,7 @@ func TestCollectOutput(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			srv := collectWorld()
 			defer srv.Close()
-			collectEnv(t, srv, "123456789012")
+			srv.SetEnv(t, "123456789012")
 			var stdout, stderr bytes.Buffer
 			code := cli.Run(context.Background(), []string{"collect", "--regions", "us-east-1", "-o", out(t.TempDir())},
 				cli.Streams{In: strings.NewReader(""), Out: &stdout, Err: &stderr})

@@ -3,8 +3,6 @@ package collect_test
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -45,7 +43,7 @@ func TestFaultMatrixExitCodes(t *testing.T) {
 				f.Service, f.Operation, f.Account, f.Region = tt.service, tt.operation, tt.account, tt.region
 				srv.AddFault(f)
 			}
-			matrixEnv(t, srv, matrixAccount)
+			srv.SetEnv(t, matrixAccount)
 			var stdout, stderr bytes.Buffer
 			code := cli.Run(context.Background(), []string{"scan", "--org", "--org-role-name", "audit", "--fail-on", "critical",
 				"--max-attempts", "1", "--call-timeout", "1s", "--quiet", "-f", "json"},
@@ -58,23 +56,5 @@ func TestFaultMatrixExitCodes(t *testing.T) {
 				t.Errorf("the report does not name the gap's operation %s", tt.operation)
 			}
 		})
-	}
-}
-
-// matrixEnv points the SDK's default chain at the fake as account (as internal/cli's tests).
-func matrixEnv(t *testing.T, srv *awsfake.Server, account string) {
-	t.Helper()
-	empty := filepath.Join(t.TempDir(), "empty")
-	if err := os.WriteFile(empty, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range map[string]string{
-		"AWS_ENDPOINT_URL": srv.URL(), "AWS_ACCESS_KEY_ID": awsfake.AccessKey(account),
-		"AWS_SECRET_ACCESS_KEY": "fake-secret", "AWS_SESSION_TOKEN": "", "AWS_REGION": "us-east-1",
-		"AWS_DEFAULT_REGION": "", "AWS_CONFIG_FILE": empty, "AWS_SHARED_CREDENTIALS_FILE": empty, "AWS_PROFILE": "",
-		"AWS_EC2_METADATA_DISABLED": "true", "AWS_CA_BUNDLE": "", "AWS_MAX_ATTEMPTS": "", "AWS_RETRY_MODE": "",
-		"AWS_NEW_RETRIES_2026": "",
-	} {
-		t.Setenv(k, v)
 	}
 }
